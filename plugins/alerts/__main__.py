@@ -1,0 +1,162 @@
+"""Command line behind the Makefile: build, check, new, serve, devserver, watch.
+
+Run as `python -m alerts COMMAND` with plugins/ on PYTHONPATH (the Makefile does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from .build import BuildResult, QuietSkippedFiles, build, load_settings
+from .deadline import ConfigError, build_now
+from .newalert import new_alert
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _logging(args.verbose)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the output folder was left as it was", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alerts", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log Pelican's progress")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name, run, help_text, site=True):
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(run=run)
+        if site:
+            sub.add_argument("-s", "--settings", default="pelicanconf.py")
+            sub.add_argument("-i", "--input", help="content folder (PATH)")
+            sub.add_argument("-o", "--output", help="output folder (OUTPUT_PATH)")
+            sub.add_argument("--no-pdf", action="store_true", help="skip PDFs (previews)")
+        return sub
+
+    command("build", _build, "build the site atomically into the output folder")
+    command("check", _check, "check every alert without writing a site")
+    new = command("new", _new, "write a new alert file", site=False)
+    new.add_argument("--title", required=True)
+    new.add_argument("-i", "--input", default="content")
+    serve = command("serve", _serve, "serve the output folder on 127.0.0.1", site=False)
+    serve.add_argument("-o", "--output", default="output")
+    serve.add_argument("--port", type=int, default=8000)
+    dev = command("devserver", _devserver, "rebuild on change (no PDFs) and serve")
+    dev.add_argument("--port", type=int, default=8000)
+    command("watch", _watch, "rebuild on change")
+    return parser
+
+
+def _logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.addFilter(QuietSkippedFiles())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+
+
+def _settings(args, **extra) -> dict:
+    overrides = dict(extra)
+    if args.input:
+        overrides["PATH"] = args.input
+    if args.output:
+        overrides["OUTPUT_PATH"] = args.output
+    if args.no_pdf:
+        overrides["PDF"] = {"enabled": False}
+    return load_settings(args.settings, overrides)
+
+
+def _report(result: BuildResult) -> None:
+    for problem in result.warnings + result.errors:
+        print(problem, file=sys.stderr)
+    for failure in result.failures:
+        print(f"error: {failure}", file=sys.stderr)
+
+
+def _build(args) -> int:
+    settings = _settings(args)
+    result = build(settings)
+    _report(result)
+    if not result.ok:
+        print(f"Build failed with {result.problem_count} problem(s); "
+              f"{settings['OUTPUT_PATH']} was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built {result.alerts_checked} alerts into {settings['OUTPUT_PATH']}")
+    return 0
+
+
+def _check(args) -> int:
+    result = build(_settings(args, PDF={"enabled": False}), check_only=True)
+    _report(result)
+    print(f"{result.alerts_checked} alerts checked, {result.problem_count} problems")
+    return 0 if result.ok else 1
+
+
+def _new(args) -> int:
+    try:
+        path = new_alert(Path(args.input), args.title, build_now())
+    except (ValueError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def _serve(args) -> int:
+    server = _server(Path(args.output), args.port)
+    print(f"Serving {args.output} at http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
+    server.serve_forever()
+    return 0
+
+
+def _server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
+    # The path is looked up per request, so a build that swaps the folder is served at once.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def _watch(args, on_ready=None) -> int:
+    from watchfiles import watch  # noqa: PLC0415
+
+    settings = _settings(args)
+    paths = [settings["PATH"], settings["THEME"]]
+    _rebuild(settings)
+    if on_ready:
+        on_ready(settings)
+    for _changes in watch(*paths):
+        _rebuild(_settings(args))
+    return 0
+
+
+def _rebuild(settings: dict) -> None:
+    result = build(settings)
+    _report(result)
+    print("Rebuilt." if result.ok else "Build failed; the last good site is still served.",
+          flush=True)
+
+
+def _devserver(args) -> int:
+    args.no_pdf = True
+
+    def serve(settings):
+        server = _server(Path(settings["OUTPUT_PATH"]), args.port)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"Serving at http://127.0.0.1:{args.port}/ — edit content/ and reload.")
+
+    return _watch(args, on_ready=serve)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The alerts plugin: reads alerts, decides their deadline state, lists and publishes them."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+from . import buildstate, deadline, i18n, images
+from .model import CLOSED
+from .reader import AlertReader
+from .settings import alert_settings, check_paths
+
+logger = logging.getLogger(__name__)
+
+#: Every page's policy: nothing from another site, no inline script, no plugins.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def initialize(pelican) -> None:
+    settings = pelican.settings
+    check_paths(settings)
+    conf = alert_settings(settings)
+    state = buildstate.start(buildstate.BuildState(
+        now=deadline.build_now(), settings=settings,
+        output_path=Path(settings["OUTPUT_PATH"]),
+    ))
+    # Templates print writers' text: escaping must never depend on a theme remembering.
+    settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
+    settings.setdefault("JINJA_GLOBALS", {}).update({
+        "t": i18n.t,
+        "now": state.now,
+        "closing_soon_hours": conf["closing_soon_hours"],
+        "time_words": i18n.time_words,
+        "canonical_base": settings.get("SITEURL", "").rstrip("/"),
+        "content_security_policy": CONTENT_SECURITY_POLICY,
+    })
+    # The sharing and print plugins replace these when they are enabled.
+    settings["JINJA_GLOBALS"].setdefault("qr_svg", lambda url: "")
+    settings["JINJA_GLOBALS"].setdefault("pdf_href", lambda alert: None)
+    settings.setdefault("JINJA_FILTERS", {}).update({
+        "long_datetime": i18n.long_datetime,
+        "long_date": i18n.long_date,
+        "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
+        "target_slug": lambda name: target_slug(name, settings),
+    })
+
+
+def add_reader(readers) -> None:
+    for extension in AlertReader.file_extensions:
+        readers.reader_classes[extension] = AlertReader
+
+
+def target_slug(name: str, settings: dict) -> str:
+    return slugify(name, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"]) or "target"
+
+
+def sort_alerts(generator) -> None:
+    """Set each alert's state, check slugs across alerts, and give templates the lists."""
+    state = buildstate.current()
+    conf = alert_settings(generator.settings)
+    published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
+    for article in published:
+        article.alert.state = deadline.state(
+            article.alert.deadline, state.now, conf["closing_soon_hours"])
+    state.alerts = [article.alert for article in published]
+    _check_slugs(generator.articles + generator.translations + generator.drafts, state)
+
+    originals = [a for a in generator.articles if hasattr(a, "alert")]
+    open_alerts = [a for a in originals if a.alert.state != CLOSED]
+    open_alerts.sort(key=lambda a: (a.alert.deadline is None,
+                                    a.alert.deadline or a.alert.date,
+                                    -a.alert.date.timestamp()))
+    closed = [a for a in originals if a.alert.state == CLOSED]
+    closed.sort(key=lambda a: a.alert.deadline, reverse=True)
+    by_target = defaultdict(list)
+    for article in originals:
+        for target in article.alert.targets:
+            by_target[target.name].append(article)
+    generator.context.update({
+        "open_alerts": open_alerts,
+        "closed_alerts": closed,
+        "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
+    })
+
+
+def _check_slugs(articles, state) -> None:
+    seen: dict[tuple[str, str], object] = {}
+    for article in articles:
+        alert = getattr(article, "alert", None)
+        if alert is None:
+            continue
+        key = (alert.slug.lower(), alert.lang if alert.translation else "")
+        other = seen.setdefault(key, alert)
+        if other is not alert:
+            first, second = sorted((other, alert), key=lambda a: a.source_path)
+            how = "give one of them another `slug:`"
+            same = "the same slug" if first.slug == second.slug else "slugs that differ only " \
+                   "in case (they collide on case-insensitive servers)"
+            state.problems.add(second.source_path, second.lines.get("slug",
+                               second.lines.get("title", 1)), "slug",
+                               f"{second.slug!r}: {first.source_path} has {same}; {how}")
+
+
+class TargetPageGenerator(Generator):
+    """Writes a page per target listing its alerts, and an index of targets."""
+
+    def generate_context(self):
+        self._update_context(())
+
+    def generate_output(self, writer):
+        targets = self.context.get("alert_targets", [])
+        template = self.get_template("target")
+        for name, articles in targets:
+            slug = target_slug(name, self.settings)
+            writer.write_file(
+                f"targets/{slug}/index.html", template, self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                target_name=name, articles=articles, canonical_path=f"targets/{slug}/",
+                url=f"targets/{slug}/",
+            )
+        writer.write_file(
+            "targets/index.html", self.get_template("targets"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], canonical_path="targets/",
+            url="targets/",
+        )
+
+
+def get_generators(_pelican):
+    return TargetPageGenerator
+
+
+def publish_images(pelican) -> None:
+    """Write each alert's photo, without metadata, beside its page."""
+    state = buildstate.current()
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    for alert in state.alerts:
+        if alert.image is not None:
+            images.publish(alert.image, output / alert.url / alert.image.output_name)
+
+
+def register():
+    signals.initialized.connect(initialize)
+    signals.readers_init.connect(add_reader)
+    signals.article_generator_finalized.connect(sort_alerts)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(publish_images)

@@ -1,0 +1,167 @@
+"""An atomic site build: Pelican writes into a temporary folder beside the output,
+and only a build with no problem replaces the output folder.
+
+A build that fails, is interrupted or is killed leaves the previous output exactly
+as it was. A lock file beside the output makes a second build wait for the first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import logging
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import buildstate
+from .deadline import ConfigError
+from .problems import AlertError, Problem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    alerts_checked: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # build errors that are not a file's
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.errors) + len(self.failures)
+
+
+def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings  # noqa: PLC0415 - keep `--help` fast
+
+    overrides = dict(overrides or {})
+    for key in ("PATH", "OUTPUT_PATH", "CACHE_PATH"):
+        if overrides.get(key):
+            overrides[key] = os.path.abspath(overrides[key])
+    return read_settings(str(conffile), override=overrides)
+
+
+def build(settings: dict, *, check_only: bool = False) -> BuildResult:
+    """Build the site described by `settings` into its OUTPUT_PATH, atomically."""
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    if output.exists() and not output.is_dir():
+        raise ConfigError(f"OUTPUT_PATH {output} is a file; remove it or choose a folder")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(output):
+        staging = output.parent / f".{output.name}.tmp-{os.getpid()}"
+        _remove_stale(output)
+        try:
+            result = _run_pelican({**settings, "OUTPUT_PATH": str(staging),
+                                   "DELETE_OUTPUT_DIRECTORY": False})
+            if result.ok and not check_only:
+                _swap(staging, output)
+            return result
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_pelican(settings: dict) -> BuildResult:
+    from pelican import Pelican  # noqa: PLC0415
+
+    counter = _ErrorCounter()
+    root = logging.getLogger()
+    root.addHandler(counter)
+    failures: list[str] = []
+    buildstate.reset()
+    try:
+        Pelican(settings).run()
+    except ConfigError as exc:
+        failures.append(str(exc))
+    except Exception as exc:  # a template or plugin failure must still fail the build
+        logger.debug("build failed", exc_info=True)
+        failures.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        root.removeHandler(counter)
+    try:
+        state = buildstate.current()
+    except RuntimeError:  # Pelican failed before the plugin started
+        return BuildResult(False, failures=failures or counter.messages)
+    failures.extend(counter.messages)
+    errors, warnings = state.problems.errors, state.problems.warnings
+    return BuildResult(not errors and not failures, len(state.alert_files),
+                       errors, warnings, failures)
+
+
+class _ErrorCounter(logging.Handler):
+    """Collects ERROR records that are not about a file whose problems are recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if any(isinstance(arg, AlertError) for arg in args):
+            return
+        if record.exc_info and isinstance(record.exc_info[1], AlertError):
+            return
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+class QuietSkippedFiles(logging.Filter):
+    """Hides Pelican's "Could not process" for files whose problems we report ourselves,
+    and its feed warning, which the sharing plugin replaces with one about SITEURL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith("Feeds generated without SITEURL"):
+            return False
+        return not any(isinstance(arg, AlertError) for arg in args)
+
+
+@contextmanager
+def _lock(output: Path):
+    path = output.parent / f".{output.name}.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Another build is writing {output} (lock {path}); waiting for it to "
+                  "finish…", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale(output: Path) -> None:
+    """Staging folders of builds that were killed; we hold the lock, so none is live."""
+    for stale in output.parent.glob(f".{output.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put `staging` in place of `output` in one step where the kernel can."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        return  # staging now holds the old site; the caller removes it
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): swap two paths atomically (Linux 3.15+)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return done == 0

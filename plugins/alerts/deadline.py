@@ -1,0 +1,127 @@
+"""Dates and deadlines: strict ISO 8601 parsing, "now", the open/closing/closed state."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .i18n import t
+from .model import CLOSED, CLOSING, OPEN
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+ISO_HOW = "write it as ISO 8601, e.g. 2016-07-15, 2016-07-15T18:00 or 2016-07-15T18:00-04:00"
+
+
+class DateError(ValueError):
+    """A date the writer must fix; the message says how."""
+
+
+class ConfigError(Exception):
+    """The build's configuration or environment is wrong; the message says how to fix it."""
+
+
+def build_now(environ=os.environ) -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return datetime.now(UTC).replace(microsecond=0)
+    if not raw.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds "
+                          "since 1970-01-01 UTC; unset it or give e.g. 1468600000")
+    return datetime.fromtimestamp(int(raw), UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name`; abbreviations such as EST are refused (they are ambiguous)."""
+    if not isinstance(name, str) or not name.strip():
+        raise DateError("a time zone name is required, e.g. America/New_York")
+    if "/" not in name and name.upper() != "UTC":
+        raise DateError(f"{name!r} is not an IANA time zone name; abbreviations are "
+                        "ambiguous, write a name such as America/New_York or Europe/Madrid")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DateError(f"{name!r} is not a known IANA time zone; write a name such as "
+                        "America/New_York or Europe/Madrid") from None
+
+
+def parse_moment(raw: object, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
+    """Read an ISO 8601 date or date-time written in front-matter as an aware datetime.
+
+    With an offset it is exact; without one it is wall time in `tz`; a bare date is
+    the end of that day (`end_of_day`) or its start.
+    """
+    if not isinstance(raw, str):
+        raise DateError(f"a date is required; {ISO_HOW}")
+    text = raw.strip()
+    if _DATE.match(text):
+        day = _fromiso(date.fromisoformat, text)
+        wall = datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0))
+        return localize(wall, tz)
+    match = _DATETIME.match(text)
+    if not match:
+        hint = ""
+        if re.search(r"\s[A-Z]{2,5}$", text):
+            hint = " (a zone abbreviation is ambiguous: give an offset such as -04:00, " \
+                   "or set timezone)"
+        raise DateError(f"{raw!r} is not an ISO 8601 date{hint}; {ISO_HOW}")
+    moment = _fromiso(datetime.fromisoformat, text.replace(" ", "T", 1))
+    if moment.tzinfo is not None:
+        return moment.astimezone(tz)
+    return localize(moment, tz)
+
+
+def _fromiso(parse, text: str):
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise DateError(f"{text!r} is not a real date ({exc}); {ISO_HOW}") from None
+
+
+def localize(wall: datetime, tz: ZoneInfo) -> datetime:
+    """Attach `tz` to a wall time, refusing times that a DST change skips or repeats."""
+    early, late = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early
+    roundtrip = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if roundtrip != wall:
+        raise DateError(f"{wall:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks "
+                        "skip it for daylight saving); pick another time or give an offset")
+    raise DateError(f"{wall:%Y-%m-%d %H:%M} happens twice in {tz.key} (the clocks go back); "
+                    f"give an offset, e.g. {early.isoformat()} or {late.isoformat()}")
+
+
+def state(deadline: datetime | None, now: datetime, closing_hours: float) -> str:
+    """open, closing or closed — the one place the state is decided."""
+    if deadline is None or deadline - now > timedelta(hours=closing_hours):
+        return OPEN
+    if deadline > now:
+        return CLOSING
+    return CLOSED
+
+
+def time_left(deadline: datetime, now: datetime, lang: str | None = None) -> str:
+    """"2 days left", "5 hours left"…; the same rounding as theme/static/js/alert.js."""
+    seconds = (deadline - now).total_seconds()
+    if seconds <= 0:
+        return t("closed", lang)
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        amount = t("less_than_minute", lang)
+    elif minutes < 60:
+        amount = _plural("minute", minutes, lang)
+    elif minutes < 48 * 60:
+        amount = _plural("hour", minutes // 60, lang)
+    else:
+        amount = _plural("day", minutes // (24 * 60), lang)
+    return t("left", lang, n=amount)
+
+
+def _plural(unit: str, n: int, lang: str | None) -> str:
+    return t(unit, lang) if n == 1 else t(unit + "s", lang, n=n)

@@ -1,0 +1,302 @@
+"""The authoring contract as a table: one parser per front-matter field.
+
+Each parser takes the raw value (str, list, dict or None — see frontmatter.py) and
+the values parsed before it, and returns the typed value or raises FieldError with
+what is wrong and how to write it. Every field is tried, so a writer sees every
+problem in a file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .deadline import DateError, parse_moment, zone
+from .model import ACTION_KINDS, Action, Target
+from .urls import WEB_SCHEMES, URLError, check_url
+
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+MAX_TITLE = 200
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 100
+LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+HASHTAG = re.compile(r"^[^\W][\w]*$")
+
+
+class FieldError(ValueError):
+    """What is wrong with one field and how to write it."""
+
+
+@dataclass(frozen=True)
+class Field:
+    parse: Callable[[object, dict], object]
+    required: bool = False
+
+
+# -- plain values ---------------------------------------------------------------------
+
+def text(value, limit: int = 2000, what: str = "text") -> str:
+    if isinstance(value, (list, dict)):
+        raise FieldError(f"must be a single line of {what}, not a "
+                         f"{'list' if isinstance(value, list) else 'mapping'}")
+    if value is None or not str(value).strip():
+        raise FieldError(f"is empty; write the {what}")
+    value = " ".join(str(value).split())
+    bidi = sorted({f"U+{ord(ch):04X}" for ch in value if ch in BIDI_CONTROLS})
+    if bidi:
+        raise FieldError(f"contains invisible direction-control characters ({', '.join(bidi)}) "
+                         "that can disguise text; retype it without them")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise FieldError("contains control characters; retype it")
+    if len(value) > limit:
+        raise FieldError(f"is {len(value)} characters long; keep it to {limit}")
+    return value
+
+
+def word_list(value, what: str) -> tuple[str, ...]:
+    """A list of short texts; a single text or a comma-separated line is accepted."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list):
+        raise FieldError(f"must be a list of {what}, e.g. [one, two]")
+    return tuple(dict.fromkeys(text(item, 100, what) for item in value))
+
+
+def one_or_many(value, what: str) -> list:
+    if isinstance(value, list):
+        if not value:
+            raise FieldError(f"is an empty list; give at least one {what}")
+        return value
+    return [value]
+
+
+def unknown_key(key: str, known) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}?" if close else f"known fields: {', '.join(sorted(known))}"
+    return f"unknown field; {hint}"
+
+
+# -- field parsers ----------------------------------------------------------------------
+
+def _title(value, _):
+    return text(value, MAX_TITLE, "title")
+
+
+def _timezone(value, _):
+    try:
+        return zone(text(value, 64, "time zone name"))
+    except DateError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _date(value, parsed):
+    try:
+        return parse_moment(value, parsed["timezone"], end_of_day=False)
+    except DateError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _deadline(value, parsed):
+    try:
+        moment = parse_moment(value, parsed["timezone"], end_of_day=True)
+    except DateError as exc:
+        raise FieldError(str(exc)) from None
+    published = parsed.get("date")
+    if published is not None and moment <= published:
+        raise FieldError(f"{moment.isoformat()} is not after the publication date "
+                         f"{published.isoformat()}; check both dates")
+    return moment
+
+
+def _target(item) -> Target:
+    if isinstance(item, str) or item is None:
+        return Target(name=text(item, 200, "target name"))
+    if not isinstance(item, dict):
+        raise FieldError("each target is a name, or a mapping with name, role, phone, "
+                         "email, url")
+    for key in item:
+        if key not in ("name", "role", "phone", "email", "url"):
+            raise FieldError(f"{key}: {unknown_key(key, ('name', 'role', 'phone', 'email', 'url'))}")
+    if isinstance(item.get("name"), dict) or any(isinstance(v, dict) for v in item.values()):
+        raise FieldError("a target's values must be text; write each target as a list item "
+                         "with name, role, phone, email, url")
+    name = text(item.get("name"), 200, "target name")
+    role = text(item["role"], 200, "role") if item.get("role") else None
+    phone = phone_uri = email = url = None
+    if item.get("phone"):
+        phone = text(item["phone"], 40, "phone number")
+        digits = re.sub(r"[^\d+]", "", phone)
+        if len(re.sub(r"\D", "", digits)) < 3 or "+" in digits[1:]:
+            raise FieldError(f"{name}: phone {phone!r} is not a phone number; write e.g. "
+                             "+1 202-555-0123")
+        phone_uri = "tel:" + digits
+    if item.get("email"):
+        email = text(item["email"], 200, "email address")
+        try:
+            check_url("mailto:" + email, ("mailto",))
+        except URLError:
+            raise FieldError(f"{name}: {email!r} is not an email address") from None
+    if item.get("url"):
+        try:
+            url = check_url(item["url"], WEB_SCHEMES)
+        except URLError as exc:
+            raise FieldError(f"{name}: url: {exc}") from None
+    return Target(name, role, phone, phone_uri, email, url)
+
+
+def _targets(value, _):
+    if isinstance(value, dict) and value and "name" not in value:
+        raise FieldError("is a mapping of mappings; write a list, one `- name: …` per target")
+    return tuple(_target(item) for item in one_or_many(value, "target"))
+
+
+def _action(item) -> Action:
+    if not isinstance(item, dict):
+        raise FieldError("each action is a mapping, e.g. {label: Call your representative, "
+                         "url: 'tel:+12025551234', kind: call}")
+    for key in item:
+        if key not in ("label", "url", "kind"):
+            raise FieldError(f"{key}: {unknown_key(key, ('label', 'url', 'kind'))}")
+    label = text(item.get("label"), 120, "button label")
+    if re.fullmatch(r"(click )?here[.!>]*|read more|more|link", label.lower()):
+        raise FieldError(f"label {label!r} says nothing out of context (screen readers list "
+                         "links by label); say what the action does, e.g. 'Call your "
+                         "representative'")
+    try:
+        url = check_url(item.get("url"))
+    except URLError as exc:
+        raise FieldError(f"{label}: url: {exc}") from None
+    kind = item.get("kind") or "other"
+    if kind not in ACTION_KINDS:
+        raise FieldError(f"{label}: kind {kind!r} is not one of {', '.join(ACTION_KINDS)}")
+    return Action(label, url, kind)
+
+
+def _actions(value, _):
+    if isinstance(value, str):
+        raise FieldError("is a single text; write a list of actions, each with label and url")
+    return tuple(_action(item) for item in one_or_many(value, "action"))
+
+
+def _hashtags(value, _):
+    tags = word_list(value, "hashtags")
+    for tag in tags:
+        if tag.startswith("#"):
+            raise FieldError(f"write hashtags without #: {tag[1:]}")
+        if not HASHTAG.match(tag):
+            raise FieldError(f"{tag!r} is not a hashtag; use letters, digits and _ only")
+    return tags
+
+
+def _slug(value, _):
+    slug = text(value, 1000, "slug")
+    if len(slug) > MAX_SLUG:
+        raise FieldError(f"is {len(slug)} characters long; keep it to {MAX_SLUG}")
+    if not SLUG.match(slug):
+        raise FieldError(f"{slug!r} is not a slug; use lower-case letters, digits and "
+                         "single hyphens, e.g. support-human-rights-in-mexico")
+    return slug
+
+
+def _lang(value, _):
+    lang = text(value, 20, "language code")
+    if not LANG.match(lang):
+        raise FieldError(f"{lang!r} is not a language code; write e.g. en, es or pt-BR")
+    return lang
+
+
+def _status(value, _):
+    status = text(value, 20, "status")
+    if status not in ("published", "draft", "hidden", "skip"):
+        raise FieldError(f"{status!r} is not a status; write published, draft, hidden or skip")
+    return status
+
+
+def _flag(value, _):
+    raw = text(value, 10, "true or false").lower()
+    if raw not in ("true", "false", "yes", "no"):
+        raise FieldError(f"{raw!r} is not true or false")
+    return raw in ("true", "yes")
+
+
+def _plain(limit: int, what: str):
+    return lambda value, _: text(value, limit, what)
+
+
+def _words(what: str):
+    return lambda value, _: word_list(value, what)
+
+
+def _image(value, _):
+    path = text(value, 300, "image path")
+    if "://" in path or path.startswith("/"):
+        raise FieldError(f"{path!r}: give the image's path under content/, e.g. images/photo.jpg")
+    return path
+
+
+COMMON_FIELDS: dict[str, Field] = {
+    "title": Field(_title, required=True),
+    "timezone": Field(_timezone),  # before every date: they are read in it
+    "date": Field(_date),
+    "modified": Field(_date),
+    "summary": Field(_plain(600, "summary")),
+    "author": Field(_plain(200, "author name")),
+    "authors": Field(_words("author names")),
+    "tags": Field(_words("tags")),
+    "category": Field(_plain(100, "category")),
+    "slug": Field(_slug),
+    "lang": Field(_lang),
+    "status": Field(_status),
+    "translation": Field(_flag),
+}
+
+ALERT_FIELDS: dict[str, Field] = {
+    **COMMON_FIELDS,
+    "date": Field(_date, required=True),
+    "deadline": Field(_deadline),
+    "targets": Field(_targets, required=True),
+    "actions": Field(_actions, required=True),
+    "image": Field(_image),
+    "image_alt": Field(_plain(300, "image description")),
+    "image_caption": Field(_plain(300, "caption")),
+    "share_text": Field(_plain(280, "share text")),
+    "hashtags": Field(_hashtags),
+}
+
+PAGE_FIELDS: dict[str, Field] = {
+    **COMMON_FIELDS,
+    "template": Field(_plain(60, "template name")),
+    "save_as": Field(_plain(200, "output path")),
+    "url": Field(_plain(200, "URL path")),
+}
+
+
+def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
+                 default_zone) -> tuple[dict, list[tuple[int, str, str]]]:
+    """Parse every field of `values` by `table`; return (parsed, [(line, field, message)])."""
+    parsed: dict = {"timezone": default_zone}
+    problems: list[tuple[int, str, str]] = []
+    for key in values:
+        if key not in table:
+            problems.append((lines.get(key, 1), key, unknown_key(key, table)))
+    for key, field in table.items():
+        if values.get(key) is None:
+            if field.required:
+                problems.append((1, key, f"is required; add a `{key}:` line to the "
+                                 "front-matter"))
+            continue
+        if key in ("date", "deadline", "modified") and parsed.get("timezone") is None:
+            continue  # the zone itself was wrong: that is the problem to report
+        try:
+            parsed[key] = field.parse(values[key], parsed)
+        except FieldError as exc:
+            problems.append((lines.get(key, 1), key, str(exc)))
+            if key == "timezone":
+                parsed["timezone"] = None
+    if values.get("image") is not None and values.get("image_alt") is None:
+        problems.append((lines.get("image", 1), "image_alt",
+                         "is required with image; describe the photo for people who cannot "
+                         "see it"))
+    return parsed, problems

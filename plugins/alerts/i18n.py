@@ -1,0 +1,139 @@
+"""Interface words in each language the site speaks, and dates written out in words.
+
+Plugins add their own words with `register_strings`; templates call `t(key, lang)`.
+A language without a word falls back to English, which must have every key.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from babel.dates import format_date, format_time
+
+DEFAULT_LANG = "en"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "deadline": "Deadline",
+        "closed_on": "This action closed on",
+        "closed": "Closed",
+        "closing_soon": "Closing soon",
+        "open": "Open",
+        "no_deadline": "No deadline",
+        "left": "{n} left",
+        "day": "1 day",
+        "days": "{n} days",
+        "hour": "1 hour",
+        "hours": "{n} hours",
+        "minute": "1 minute",
+        "minutes": "{n} minutes",
+        "less_than_minute": "less than a minute",
+        "take_action": "Take action",
+        "who_to_contact": "Who to contact",
+        "see_open_alerts": "See the alerts that are still open",
+        "by": "By",
+        "published": "Published",
+        "open_alerts": "Open alerts",
+        "no_open_alerts": "There are no open alerts right now.",
+        "archive": "Closed alerts",
+        "no_closed_alerts": "No alert has closed yet.",
+        "tags": "Topics",
+        "targets": "Targets",
+        "alerts_tagged": "Alerts about",
+        "alerts_to": "Alerts to",
+        "skip": "Skip to content",
+        "main_nav": "Main",
+        "feed": "Atom feed",
+        "phone": "Phone",
+        "email": "Email",
+        "website": "Website",
+        "to": "To",
+        "print": "Print",
+        "download_pdf": "Download PDF",
+        "not_found": "Page not found",
+        "not_found_text": "There is no page at this address. It may have moved.",
+    },
+    "es": {
+        "deadline": "Fecha límite",
+        "closed_on": "Esta acción se cerró el",
+        "closed": "Cerrada",
+        "closing_soon": "Cierra pronto",
+        "open": "Abierta",
+        "no_deadline": "Sin fecha límite",
+        "left": "quedan {n}",
+        "day": "1 día",
+        "days": "{n} días",
+        "hour": "1 hora",
+        "hours": "{n} horas",
+        "minute": "1 minuto",
+        "minutes": "{n} minutos",
+        "less_than_minute": "menos de un minuto",
+        "take_action": "Actúa ahora",
+        "who_to_contact": "A quién contactar",
+        "see_open_alerts": "Ver las alertas que siguen abiertas",
+        "by": "Por",
+        "published": "Publicada",
+        "to": "Para",
+        "phone": "Teléfono",
+        "email": "Correo",
+        "website": "Sitio web",
+        "print": "Imprimir",
+        "download_pdf": "Descargar PDF",
+        "tags": "Temas",
+    },
+}
+
+
+def register_strings(strings: dict[str, dict[str, str]]) -> None:
+    """Add a plugin's words; English is required for every key it adds."""
+    for lang, words in strings.items():
+        STRINGS.setdefault(lang, {}).update(words)
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The word for `key` in `lang` (or English), with {placeholders} filled in."""
+    words = STRINGS.get(base_lang(lang), {})
+    text = words.get(key) or STRINGS[DEFAULT_LANG][key]
+    return text.format(**values) if values else text
+
+
+def time_words(lang: str | None = None) -> str:
+    """The words theme/static/js/alert.js needs, as JSON for a data- attribute."""
+    keys = ("left", "day", "days", "hour", "hours", "minute", "minutes",
+            "less_than_minute", "closed", "closing_soon", "open")
+    return json.dumps({key: t(key, lang) for key in keys}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def base_lang(lang: str | None) -> str:
+    return (lang or DEFAULT_LANG).replace("_", "-").split("-")[0].lower()
+
+
+def _locale(lang: str | None) -> str:
+    code = base_lang(lang)
+    return code if code in STRINGS else DEFAULT_LANG
+
+
+def _clean(text: str) -> str:
+    # CLDR puts narrow no-break spaces in times ("6:00\u202fPM"); plain spaces read
+    # the same, copy and paste cleanly and exist in every font.
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def long_datetime(value: datetime, lang: str | None = None) -> str:
+    """"Friday, July 15, 2016, 6:00 PM EDT" in the value's own zone."""
+    loc = _locale(lang)
+    day = format_date(value.date(), format="full", locale=loc)
+    time = format_time(value.timetz(), format="short", locale=loc)
+    return _clean(f"{day}, {time} {value.strftime('%Z')}")
+
+
+def long_date(value: datetime, lang: str | None = None) -> str:
+    """"July 13, 2016"."""
+    return _clean(format_date(value.date(), format="long", locale=_locale(lang)))
+
+
+def short_date(value: datetime, lang: str | None = None) -> str:
+    """"Fri, Jul 15", as a card has room for."""
+    return _clean(format_date(value.date(), format="EEE, MMM d", locale=_locale(lang)))

@@ -1,0 +1,98 @@
+"""The typed value of one alert, as parsed from its front-matter and body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: Action kinds a writer may use; the order is the order the theme styles them in.
+ACTION_KINDS = ("call", "email", "letter", "petition", "donate", "event", "share", "other")
+
+#: Deadline states, computed once per build by :func:`alerts.deadline.state`.
+OPEN, CLOSING, CLOSED = "open", "closing", "closed"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Someone the alert asks readers to contact."""
+
+    name: str
+    role: str | None = None
+    phone: str | None = None  # as written, for display
+    phone_uri: str | None = None  # tel: URI built from the digits
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One call to action: a labelled link of a known kind."""
+
+    label: str
+    url: str
+    kind: str = "other"
+
+
+@dataclass(frozen=True)
+class AlertImage:
+    """The alert's photo: where it comes from and where the site publishes it."""
+
+    source: Path  # absolute path of the original under content/
+    alt: str
+    caption: str | None
+    width: int
+    height: int
+    format: str  # "JPEG", "PNG" or "WEBP", as Pillow names it
+    output_name: str  # file name beside the alert page, e.g. "photo.jpg"
+    max_width: int = 1600  # the published copy is scaled down to this width
+
+    @property
+    def web_size(self) -> tuple[int, int]:
+        """Width and height of the published copy (upright, scaled to max_width)."""
+        if self.width <= self.max_width:
+            return self.width, self.height
+        return self.max_width, round(self.height * self.max_width / self.width)
+
+
+@dataclass
+class Alert:
+    """Everything the templates, cards and PDFs need to know about one alert."""
+
+    source_path: str  # path of the Markdown file, as given to the reader
+    title: str
+    slug: str
+    date: datetime  # aware
+    timezone: ZoneInfo
+    targets: tuple[Target, ...]
+    actions: tuple[Action, ...]
+    summary: str  # plain text
+    share_text: str
+    lang: str
+    deadline: datetime | None = None  # aware, in `timezone`
+    modified: datetime | None = None
+    image: AlertImage | None = None
+    hashtags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    translation: bool = False  # a translation of another alert with the same slug
+    #: Filled in once per build from "now" (see alerts.deadline).
+    state: str = OPEN
+    #: Line of each front-matter field, for messages raised after parsing.
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The alert page's URL, relative to SITEURL (ends with a slash)."""
+        if self.translation:
+            return f"alerts/{self.slug}/{self.lang}/"
+        return f"alerts/{self.slug}/"
+
+    @property
+    def primary_action(self) -> Action:
+        return self.actions[0]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CLOSED

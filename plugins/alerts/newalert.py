@@ -1,0 +1,64 @@
+"""`make new`: write a new alert file with every field present, ready to fill in."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pelican.utils import slugify
+
+TEMPLATE = """\
+---
+title: {title}
+date: {date}
+# The deadline is read in `timezone`; a bare date means 23:59:59 that day.
+deadline: {deadline}
+# timezone: America/New_York
+targets:
+  - name: U.S. House of Representatives
+    # role: Your representative
+    # phone: +1 202-224-3121
+    # email: someone@example.org
+    # url: https://www.house.gov/representatives/find-your-representative
+actions:
+  - label: Call your representative
+    url: tel:+12022243121
+    kind: call
+  # - label: Email your representative
+  #   url: https://example.org/email
+  #   kind: email
+# summary: One or two sentences for cards, feeds and search results.
+# image: images/photo.jpg
+# image_alt: What the photo shows, for people who cannot see it.
+# image_caption: Who took the photo, and where.
+# share_text: The words people share on social media.
+# hashtags: [HumanRights]
+# tags: [topic]
+# author: Your Name
+# slug: {slug}
+# lang: en
+# status: draft
+---
+
+Say what is happening, why it matters, and what one action the reader should take.
+"""
+
+
+def new_alert(content: Path, title: str, now: datetime) -> Path:
+    """Create content/alerts/<date>-<slug>.md and return its path; never overwrite."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError('give a title: make new TITLE="Tell Congress: …"')
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])[:60].strip("-")
+    slug = re.sub(r"[^a-z0-9-]", "", slug) or "alert"
+    path = content / "alerts" / f"{now:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise FileExistsError(f"{path} exists already; choose another title")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    path.write_text(TEMPLATE.format(
+        title=quoted, date=f"{now:%Y-%m-%d}", slug=slug,
+        deadline=f"{now + timedelta(days=7):%Y-%m-%d}T17:00",
+    ), encoding="utf-8")
+    return path

@@ -1,0 +1,232 @@
+"""Pelican reader for Markdown with YAML front-matter: alerts and pages.
+
+Files under the alerts folder must follow the whole authoring contract and carry an
+Alert in their metadata; pages may use YAML front-matter or Pelican's own `Key: value`
+header. Every problem is recorded in the build's Problems; a file with errors is
+skipped (AlertError) so nothing half-checked is published.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import nh3
+from bs4 import BeautifulSoup
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+from pelican.utils import slugify
+
+from . import buildstate, frontmatter, images, mergetags
+from .fields import ALERT_FIELDS, PAGE_FIELDS, parse_fields
+from .model import Alert
+from .problems import AlertError
+from .settings import alert_settings
+from .urls import lookalike_warning
+
+#: What survives in a rendered body: text structure, links, images, tables.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+    "*": {"id", "lang", "dir"},
+}
+
+
+class AlertReader(MarkdownReader):
+    """Reads `.md` files: YAML front-matter when present, Pelican's header otherwise."""
+
+    file_extensions = ["md", "markdown"]
+
+    def read(self, source_path):
+        state = buildstate.current()
+        self._problems = []
+        try:
+            is_alert = self._is_alert(source_path)
+            if is_alert:
+                state.alert_files.add(str(source_path))
+            self._refuse_outside_link(source_path)
+            text = self._decode(Path(source_path).read_bytes())
+            if not is_alert and not frontmatter.has_front_matter(text):
+                return super().read(source_path)  # Pelican's `Key: value` header
+            try:
+                front = frontmatter.split(text)
+            except frontmatter.FrontMatterError as exc:
+                raise _Stop(exc.line, exc.field, exc.message) from None
+            if is_alert and not front.present:
+                raise _Stop(1, "front-matter", "an alert starts with YAML front-matter "
+                            "between two `---` lines; run `make new` for a template")
+            return self._read_front(source_path, front, is_alert)
+        except _Stop as stop:
+            self._problem(stop.line, stop.field, stop.message)
+        finally:
+            for line, field, message, warning in self._problems:
+                state.problems.add(source_path, line, field, message, warning=warning)
+        raise AlertError(source_path)
+
+    # -- parts ------------------------------------------------------------------------
+
+    def _decode(self, raw: bytes) -> str:
+        if not raw.strip():
+            raise _Stop(1, "file", "the file is empty; run `make new TITLE=…` for a template")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _Stop(1, "file", "the file is UTF-16; save it as UTF-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise _Stop(line, "file", "the file is not UTF-8 text (byte "
+                        f"0x{raw[exc.start]:02x}); save it as UTF-8") from None
+        if "\x00" in text:
+            raise _Stop(1, "file", "the file contains NUL bytes; save it as UTF-8 text")
+        return text
+
+    def _is_alert(self, source_path) -> bool:
+        content = Path(os.path.abspath(self.settings["PATH"]))
+        alerts_dir = content / alert_settings(self.settings)["path"]
+        return Path(os.path.abspath(source_path)).is_relative_to(alerts_dir)
+
+    def _refuse_outside_link(self, source_path) -> None:
+        real = Path(source_path).resolve()
+        if not real.is_relative_to(Path(self.settings["PATH"]).resolve()):
+            raise _Stop(1, "file", f"is a link to {real}, outside the content folder; "
+                        "copy the file into content/ instead of linking to it")
+
+    def _read_front(self, source_path, front, is_alert):
+        conf = alert_settings(self.settings)
+        table = ALERT_FIELDS if is_alert else PAGE_FIELDS
+        values = dict(front.values)
+        merge_fallbacks = conf["merge_tags"]
+        for key in ("title", "summary"):
+            if isinstance(values.get(key), str):
+                values[key] = self._merge(values[key], merge_fallbacks,
+                                          front.lines.get(key, 1), key)
+        parsed, problems = parse_fields(values, front.lines, table, self._site_zone())
+        for line, field, message in problems:
+            self._problem(line, field, message)
+        body = self._merge(front.body, merge_fallbacks, front.body_line, "body")
+        content = self._render(body)
+        alert = self._alert(source_path, parsed, front, content) if is_alert else None
+        if any(not warning for *_, warning in self._problems):
+            raise _Stop(0, "", "")  # already recorded: skip the file
+        metadata = self._pelican_metadata(parsed, content)
+        if is_alert:
+            metadata["alert"] = alert
+            metadata["template"] = "alert"
+            metadata["slug"] = alert.slug
+            metadata["url"] = alert.url
+            metadata["save_as"] = alert.url + "index.html"
+            buildstate.current().alerts.append(alert)
+        return content, metadata
+
+    def _merge(self, text, fallbacks, first_line, field):
+        result, problems = mergetags.replace(text, fallbacks)
+        for problem in problems:
+            self._problem(first_line + problem.line_offset, field, problem.message)
+        return result
+
+    def _render(self, body: str) -> str:
+        md = Markdown(**self.settings["MARKDOWN"])
+        rendered = md.convert(body)
+        return nh3.clean(
+            rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto", "tel"},
+            link_rel="noopener noreferrer", strip_comments=True,
+        )
+
+    def _alert(self, source_path, parsed, front, content) -> Alert | None:
+        if "title" not in parsed or "targets" not in parsed or "actions" not in parsed \
+                or "date" not in parsed:
+            return None
+        image = None
+        if parsed.get("image") and parsed.get("image_alt"):
+            try:
+                image = images.check(Path(self.settings["PATH"]), parsed["image"],
+                                     parsed["image_alt"], parsed.get("image_caption"))
+            except images.ImageProblem as exc:
+                self._problem(front.lines.get("image", 1), "image", str(exc))
+        for action in parsed["actions"]:
+            warning = lookalike_warning(action.url, action.label)
+            if warning:
+                self._problem(front.lines.get("actions", 1), "actions", warning, warning=True)
+        slug = parsed.get("slug") or title_slug(parsed["title"], self.settings)
+        if not slug:
+            self._problem(front.lines.get("title", 1), "slug", "the title gives no usable "
+                          "slug; add `slug: some-words`")
+            return None
+        authors = parsed.get("authors") or (
+            (parsed["author"],) if parsed.get("author") else ())
+        summary = parsed.get("summary") or first_paragraph(content)
+        return Alert(
+            source_path=str(source_path), title=parsed["title"], slug=slug,
+            date=parsed["date"], timezone=parsed["timezone"], targets=parsed["targets"],
+            actions=parsed["actions"], summary=summary,
+            share_text=parsed.get("share_text") or parsed["title"],
+            lang=parsed.get("lang") or self.settings["DEFAULT_LANG"],
+            deadline=parsed.get("deadline"), modified=parsed.get("modified"),
+            image=image, hashtags=parsed.get("hashtags", ()), tags=parsed.get("tags", ()),
+            authors=authors, translation=bool(parsed.get("translation")),
+            lines=dict(front.lines),
+        )
+
+    def _pelican_metadata(self, parsed, content) -> dict:
+        metadata = {}
+        for key in ("title", "date", "modified", "slug", "lang", "status", "template",
+                    "save_as", "url", "category"):
+            if parsed.get(key) is not None:
+                metadata[key] = parsed[key]
+        if "category" in metadata:
+            metadata["category"] = self.process_metadata("category", metadata["category"])
+        if parsed.get("tags"):
+            metadata["tags"] = self.process_metadata("tags", ",".join(parsed["tags"]))
+        authors = parsed.get("authors") or ([parsed["author"]] if parsed.get("author") else [])
+        if authors:
+            metadata["authors"] = self.process_metadata("authors", ",".join(authors))
+        if parsed.get("translation") is not None:
+            metadata["translation"] = "true" if parsed["translation"] else "false"
+        summary = parsed.get("summary") or first_paragraph(content)
+        if summary:
+            metadata["summary"] = html.escape(summary)  # Pelican treats summaries as HTML
+        return metadata
+
+    def _site_zone(self):
+        from zoneinfo import ZoneInfo  # noqa: PLC0415 - only when a page has dates
+        return ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+
+    def _problem(self, line, field, message, warning=False):
+        if field:
+            self._problems.append((line, field, message, warning))
+
+
+class _Stop(Exception):
+    def __init__(self, line, field, message):
+        super().__init__(message)
+        self.line, self.field, self.message = line, field, message
+
+
+def title_slug(title: str, settings: dict, limit: int = 80) -> str:
+    """A slug from the title, cut at a word boundary to at most `limit` characters."""
+    slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
+    return slug.strip("-")
+
+
+def first_paragraph(content: str) -> str:
+    """The first paragraph of rendered HTML, as plain text on one line."""
+    para = BeautifulSoup(content, "html.parser").find("p")
+    text = " ".join(para.get_text(" ").split()) if para else ""
+    if len(text) > 300:
+        text = text[:297].rsplit(" ", 1)[0] + "…"
+    return text
+
