@@ -1,0 +1,129 @@
+"""Share links as plain URLs: one small function per network, kept in a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from alerts.i18n import t
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a reader shares: the page link and the words that go with it."""
+
+    url: str  # absolute link to the page, without any tracking parameters
+    title: str
+    text: str  # the writer's share text, or the title
+    hashtags: tuple[str, ...]  # without '#'
+    slug: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """One rendered link: which network, its accessible text and where it goes."""
+
+    network: str
+    label: str
+    url: str
+
+    # Unpacks as (network_id, label, url), the shape templates loop over.
+    def __iter__(self):
+        return iter((self.network, self.label, self.url))
+
+
+@dataclass(frozen=True)
+class Network:
+    id: str
+    name: str  # as shown in "Share on {name}"
+    build: Callable[[Share, str], str]  # (share, link to share) -> share URL
+    label_key: str = "share_on"
+
+
+#: Every network, in the order the page lists them.
+NETWORKS: dict[str, Network] = {}
+
+
+def network(id: str, name: str, label_key: str = "share_on"):
+    """Register a function (share, link) -> URL as the share target `id`."""
+
+    def add(build: Callable[[Share, str], str]) -> Callable[[Share, str], str]:
+        NETWORKS[id] = Network(id, name, build, label_key)
+        return build
+
+    return add
+
+
+def _query(base: str, params: dict[str, str]) -> str:
+    # %20 rather than '+' for spaces: mailto: (RFC 6068) reads '+' as a plus sign,
+    # and every network decodes %20.
+    return base + "?" + urlencode({k: v for k, v in params.items() if v}, quote_via=quote)
+
+
+def _with_tags(text: str, share: Share, link: str) -> str:
+    """Text, link and #hashtags in one message, for networks with a single text field."""
+    tags = " ".join("#" + tag for tag in share.hashtags)
+    return " ".join(part for part in (text, link, tags) if part)
+
+
+@network("facebook", "Facebook")
+def facebook(share: Share, link: str) -> str:
+    return _query("https://www.facebook.com/sharer/sharer.php", {"u": link})
+
+
+@network("x", "X")
+def x(share: Share, link: str) -> str:
+    return _query("https://twitter.com/intent/tweet",
+                  {"text": share.text, "url": link, "hashtags": ",".join(share.hashtags)})
+
+
+@network("bluesky", "Bluesky")
+def bluesky(share: Share, link: str) -> str:
+    return _query("https://bsky.app/intent/compose", {"text": _with_tags(share.text, share, link)})
+
+
+@network("whatsapp", "WhatsApp")
+def whatsapp(share: Share, link: str) -> str:
+    return _query("https://wa.me/", {"text": _with_tags(share.text, share, link)})
+
+
+@network("telegram", "Telegram")
+def telegram(share: Share, link: str) -> str:
+    return _query("https://t.me/share/url", {"url": link, "text": share.text})
+
+
+@network("linkedin", "LinkedIn")
+def linkedin(share: Share, link: str) -> str:
+    return _query("https://www.linkedin.com/sharing/share-offsite/", {"url": link})
+
+
+@network("reddit", "Reddit")
+def reddit(share: Share, link: str) -> str:
+    return _query("https://www.reddit.com/submit", {"url": link, "title": share.title})
+
+
+@network("email", "email", label_key="share_by_email")
+def email(share: Share, link: str) -> str:
+    return _query("mailto:", {"subject": share.title, "body": f"{share.text}\n\n{link}"})
+
+
+def tagged(url: str, network_id: str, campaign: str) -> str:
+    """`url` with utm_source/medium/campaign, the only parameters ever added to it."""
+    parts = urlsplit(url)
+    extra = urlencode({"utm_source": network_id, "utm_medium": "social",
+                       "utm_campaign": campaign})
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit(parts._replace(query=query))
+
+
+def share_links(share: Share, networks=None, utm: bool = False) -> list[ShareLink]:
+    """The share links for `share`, for `networks` (ids, in order; all when None)."""
+    links = []
+    for net_id in NETWORKS if networks is None else networks:
+        net = NETWORKS[net_id]
+        link = tagged(share.url, net.id, share.slug) if utm else share.url
+        label = t(net.label_key, share.lang, network=net.name)
+        links.append(ShareLink(net.id, label, net.build(share, link)))
+    return links

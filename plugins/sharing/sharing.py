@@ -1,0 +1,159 @@
+"""Sharing: head meta, share links and the share-text check, wired into Pelican."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from alerts import buildstate
+from alerts.i18n import register_strings, t
+from pelican import signals
+
+from . import links, meta, sharetext
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    #: Share targets to list, by id, in order (see links.NETWORKS); None lists every one.
+    "networks": None,
+    #: Add utm_source=<network>&utm_medium=social&utm_campaign=<slug> to shared links.
+    "utm": False,
+    #: The site's X account ("@handle" or "handle") for twitter:site; None leaves it out.
+    "twitter_site": None,
+    #: Extra or different og:locale values by language code, e.g. {"pt": "pt_PT"}.
+    "locales": {},
+    #: Publisher logo for JSON-LD, a path relative to the site root; None leaves it out.
+    "publisher_logo": None,
+}
+
+STRINGS = {
+    "en": {
+        "share_heading": "Share this alert",
+        "share_on": "Share on {network}",
+        "share_by_email": "Share by email",
+        "copy_link": "Copy link",
+        "link_copied": "Link copied",
+        "copy_failed": "Could not copy the link; copy it from the address bar",
+        "share_native": "Share…",
+    },
+    "es": {
+        "share_heading": "Comparte esta alerta",
+        "share_on": "Compartir en {network}",
+        "share_by_email": "Compartir por correo",
+        "copy_link": "Copiar enlace",
+        "link_copied": "Enlace copiado",
+        "copy_failed": "No se pudo copiar el enlace; cópialo de la barra de direcciones",
+        "share_native": "Compartir…",
+    },
+}
+
+
+# At import as well as at `initialized`: share labels are built outside Pelican too
+# (tests, the card code), and registering the same words twice changes nothing.
+register_strings(STRINGS)
+
+
+class SharingConfigError(ValueError):
+    """The SHARE setting names something that does not exist."""
+
+
+def share_settings(settings: dict) -> dict:
+    """SHARE merged over DEFAULTS; an unknown key is a warning that names it."""
+    given = settings.get("SHARE") or {}
+    for key in sorted(set(given) - set(DEFAULTS)):
+        logger.warning("sharing: unknown SHARE key %r ignored; known keys: %s",
+                       key, ", ".join(DEFAULTS))
+    share = {**DEFAULTS, **{k: v for k, v in given.items() if k in DEFAULTS}}
+    unknown = [n for n in share["networks"] or () if n not in links.NETWORKS]
+    if unknown:
+        raise SharingConfigError(
+            f"SHARE['networks'] names {', '.join(map(repr, unknown))}, which is not a share "
+            f"target; use some of: {', '.join(links.NETWORKS)}")
+    return share
+
+
+def site_url(settings: dict) -> str:
+    """The real SITEURL (templates see a per-page relative one with RELATIVE_URLS)."""
+    return (settings.get("SITEURL") or "").rstrip("/")
+
+
+def share_for(alert, settings: dict) -> links.Share:
+    """What sharing `alert` sends: its absolute URL, title, text and hashtags."""
+    return links.Share(
+        url=meta.absolute(site_url(settings), alert.url) or "/" + alert.url,
+        title=alert.title,
+        text=alert.share_text or alert.title,
+        hashtags=tuple(alert.hashtags),
+        slug=alert.slug,
+        lang=alert.lang,
+    )
+
+
+def share_url(alert, *, settings: dict) -> str:
+    """Template global `share_url(alert)`: the link "copy link" and the share sheet use."""
+    return share_for(alert, settings).url
+
+
+def alert_share_links(alert, *, settings: dict, share: dict) -> list[links.ShareLink]:
+    """Template global `share_links(alert)`: [(network_id, label, url), …]."""
+    return links.share_links(share_for(alert, settings), share["networks"], share["utm"])
+
+
+def head_meta(alert=None, page_title="", page_description="", canonical_path="", lang=None, *,
+              settings: dict, share: dict, card_for) -> meta.PageMeta:
+    """Template global `head_meta(...)`: the values partials/meta.html writes."""
+    return meta.page_meta(
+        share=share, sitename=settings.get("SITENAME", ""), site_url=site_url(settings),
+        alert=alert, page_title=page_title or "", page_description=page_description or "",
+        canonical_path=canonical_path or "", lang=lang or settings.get("DEFAULT_LANG"),
+        card=card_for(alert, settings),
+    )
+
+
+def jinja_globals(settings: dict, card_for) -> dict:
+    """The names partials/meta.html and partials/share.html call."""
+    share = share_settings(settings)
+    return {
+        "share_links": partial(alert_share_links, settings=settings, share=share),
+        "share_url": partial(share_url, settings=settings),
+        "head_meta": partial(head_meta, settings=settings, share=share, card_for=card_for),
+        "card_for": card_for,
+        "site_url": site_url(settings),
+        "t": t,
+    }
+
+
+def initialized(pelican) -> None:
+    """Merge SHARE, register words and template globals; warn once without SITEURL."""
+    from .cardjobs import card_for  # the card module is another plugin part; see register()
+
+    settings = pelican.settings
+    register_strings(STRINGS)
+    # A copy, not .update(): the dict in settings may be shared with whoever passed it in.
+    merged = dict(settings.get("JINJA_GLOBALS") or {})
+    mine = jinja_globals(settings, card_for)
+    merged.setdefault("t", mine.pop("t"))  # the alerts plugin may have registered it already
+    merged.update(mine)
+    settings["JINJA_GLOBALS"] = merged
+    if not site_url(settings):
+        logger.warning("sharing: SITEURL is empty, so pages have no canonical link, og:url or "
+                       "card image and share links are relative; set SITEURL in publishconf.py")
+
+
+def check_share_text(generators) -> None:
+    """Check every alert's post length once every generator has read its content."""
+    state = buildstate.current()
+    url = site_url(generators[0].settings) if generators else ""
+    for alert in state.alerts:
+        sharetext.check(alert, meta.absolute(url, alert.url), state.problems)
+
+
+def register():
+    # Imported here so links, meta and sharetext stay importable without the card code.
+    from . import cardjobs
+
+    signals.initialized.connect(initialized)
+    # Not article_generator_finalized: blinker does not promise receiver order, and the
+    # alerts plugin fills buildstate.alerts there.
+    signals.all_generators_finalized.connect(check_share_text)
+    signals.finalized.connect(cardjobs.write_cards)

@@ -1,0 +1,189 @@
+"""Share links: one registry entry per network, plain URLs, nothing added but opt-in UTM tags."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from alerts.model import Action, Alert
+from bs4 import BeautifulSoup
+from jinja2 import Environment, FileSystemLoader
+from sharing import links
+from sharing.sharing import SharingConfigError, jinja_globals, share_settings
+
+TEMPLATES = Path(__file__).parent.parent / "theme" / "templates"
+SITE = "https://alerts.example.org"
+EVIL = 'Say "no" to <script>alert(1)</script> & more'
+
+
+def make_alert(**changes) -> Alert:
+    tz = ZoneInfo("America/New_York")
+    values = dict(
+        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
+        date=datetime(2024, 5, 1, 9, 0, tzinfo=tz), timezone=tz, targets=(),
+        actions=(Action("Sign", "https://example.org/sign", "petition"),),
+        summary="The council votes on Friday.", share_text="Call the council before Friday!",
+        lang="en", hashtags=("SaveThePark", "Parks"), tags=("parks",),
+    )
+    values.update(changes)
+    return Alert(**values)
+
+
+def build(alert, **share):
+    settings = {"SITEURL": SITE, "SITENAME": "Action Alerts", "SHARE": share}
+    return jinja_globals(settings, lambda alert, settings: None)["share_links"](alert)
+
+
+def by_network(alert, **share):
+    return {link.network: link for link in build(alert, **share)}
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query, strict_parsing=True)
+
+
+PAGE = f"{SITE}/alerts/save-the-park/"
+
+
+def test_every_network_has_a_link_saying_where_it_shares():
+    found = by_network(make_alert())
+    assert list(found) == ["facebook", "x", "bluesky", "whatsapp", "telegram", "linkedin",
+                           "reddit", "email"]
+    assert found["bluesky"].label == "Share on Bluesky"
+    assert found["x"].label == "Share on X"
+    assert found["email"].label == "Share by email"
+
+
+def test_labels_follow_the_alert_language():
+    found = by_network(make_alert(lang="es"))
+    assert found["whatsapp"].label == "Compartir en WhatsApp"
+    assert found["email"].label == "Compartir por correo"
+
+
+def test_links_unpack_as_network_label_url():
+    network, label, url = build(make_alert())[0]
+    assert (network, label) == ("facebook", "Share on Facebook")
+    assert url.startswith("https://www.facebook.com/sharer/sharer.php?")
+
+
+def test_each_network_receives_the_page_and_words():
+    found = by_network(make_alert())
+    assert query(found["facebook"].url) == {"u": [PAGE]}
+    assert query(found["x"].url) == {"text": ["Call the council before Friday!"], "url": [PAGE],
+                                     "hashtags": ["SaveThePark,Parks"]}
+    assert urlsplit(found["x"].url).netloc == "twitter.com"
+    assert query(found["bluesky"].url) == {
+        "text": [f"Call the council before Friday! {PAGE} #SaveThePark #Parks"]}
+    assert query(found["whatsapp"].url) == {
+        "text": [f"Call the council before Friday! {PAGE} #SaveThePark #Parks"]}
+    assert query(found["telegram"].url) == {"url": [PAGE],
+                                            "text": ["Call the council before Friday!"]}
+    assert query(found["linkedin"].url) == {"url": [PAGE]}
+    assert query(found["reddit"].url) == {"url": [PAGE], "title": ["Save the park"]}
+
+
+def test_email_link_has_subject_and_a_body_with_the_link():
+    url = by_network(make_alert())["email"].url
+    assert url.startswith("mailto:?")
+    assert "+" not in url  # mailto: reads '+' as a plus sign, so spaces must be %20
+    assert query(url) == {"subject": ["Save the park"],
+                          "body": [f"Call the council before Friday!\n\n{PAGE}"]}
+
+
+def test_share_text_falls_back_to_the_title():
+    found = by_network(make_alert(share_text=""))
+    assert query(found["x"].url)["text"] == ["Save the park"]
+
+
+def test_markup_in_titles_reaches_networks_as_the_same_text():
+    found = by_network(make_alert(title=EVIL, share_text=EVIL))
+    assert query(found["x"].url)["text"] == [EVIL]
+    assert query(found["reddit"].url)["title"] == [EVIL]
+    assert query(found["email"].url)["subject"] == [EVIL]
+
+
+def test_shared_links_are_left_alone_without_utm():
+    for link in build(make_alert()):
+        shared = [v for values in query(link.url).values() for v in values if PAGE in v]
+        assert shared, link.network
+        assert all("utm_" not in v for v in shared)
+
+
+def test_utm_tags_name_the_network_and_the_alert_and_nothing_else():
+    found = by_network(make_alert(), utm=True)
+    shared = query(found["facebook"].url)["u"][0]
+    assert shared.startswith(PAGE + "?")
+    assert query(shared) == {"utm_source": ["facebook"], "utm_medium": ["social"],
+                             "utm_campaign": ["save-the-park"]}
+    assert query(query(found["linkedin"].url)["url"][0])["utm_source"] == ["linkedin"]
+
+
+def test_networks_setting_chooses_and_orders():
+    assert [link.network for link in build(make_alert(), networks=["email", "bluesky"])] == [
+        "email", "bluesky"]
+
+
+def test_a_new_network_is_one_function():
+    @links.network("mastodon-test", "Mastodon")
+    def mastodon(share, link):
+        return links._query("https://example.social/share", {"text": f"{share.text} {link}"})
+
+    try:
+        found = by_network(make_alert())
+        assert found["mastodon-test"].label == "Share on Mastodon"
+        assert query(found["mastodon-test"].url) == {
+            "text": [f"Call the council before Friday! {PAGE}"]}
+    finally:
+        del links.NETWORKS["mastodon-test"]
+
+
+def test_unknown_share_key_warns_by_name(caplog):
+    with caplog.at_level(logging.WARNING):
+        share = share_settings({"SHARE": {"utm": True, "twiter_site": "x"}})
+    assert share["utm"] is True
+    assert "twiter_site" in caplog.text
+    assert caplog.records[0].getMessage().startswith("sharing: ")
+
+
+def test_unknown_network_is_a_named_configuration_error():
+    with pytest.raises(SharingConfigError, match="'myspace'"):
+        share_settings({"SHARE": {"networks": ["x", "myspace"]}})
+
+
+def render_share(alert) -> BeautifulSoup:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    settings = {"SITEURL": SITE, "SITENAME": "Action Alerts"}
+    env.globals.update(jinja_globals(settings, lambda alert, settings: None))
+    return BeautifulSoup(env.get_template("partials/share.html").render(alert=alert),
+                         "html.parser")
+
+
+def test_share_partial_is_plain_accessible_links():
+    soup = render_share(make_alert(title=EVIL, share_text=EVIL))
+    anchors = soup.find_all("a")
+    assert len(anchors) == len(links.NETWORKS)
+    for a in anchors:
+        assert a["rel"] == ["noopener", "noreferrer"]
+        assert a.get_text().startswith("Share ")
+    assert not soup.find_all(["script", "iframe", "img"])
+    assert soup.find(id="share-heading").get_text() == "Share this alert"
+    tools = soup.find(attrs={"data-share": True})
+    assert tools["data-url"] == PAGE
+    assert tools["data-title"] == EVIL
+    assert tools["data-copied"] == "Link copied"
+    for button in soup.find_all("button"):
+        assert button.has_attr("hidden") and button["type"] == "button"
+    assert soup.find(attrs={"aria-live": "polite"}) is not None
+    x = soup.find("a", class_="share-x")
+    assert query(x["href"])["text"] == [EVIL]
+
+
+def test_share_script_is_small_and_needs_no_other_site():
+    script = (TEMPLATES.parent / "static" / "js" / "share.js").read_text(encoding="utf-8")
+    assert len(script.encode()) < 2048
+    assert "http" not in script
+    assert "navigator.clipboard" in script and "navigator.share" in script

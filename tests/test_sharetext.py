@@ -1,0 +1,91 @@
+"""The share-text check: X's weighted length (twitter-text v3) of text, link and hashtags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from alerts.model import Action, Alert
+from alerts.problems import Problems
+from sharing import sharetext
+from twitter_text import parse_tweet
+
+CONFORMANCE = Path(__file__).parent / "fixtures" / "twitter-text" / "validate-weighted-length.yml"
+CASES = yaml.safe_load(CONFORMANCE.read_text(encoding="utf-8"))["tests"][
+    "WeightedTweetsWithDiscountedEmojiCounterTest"]
+URL = "https://alerts.example.org/alerts/save-the-park/"
+
+
+def make_alert(**changes) -> Alert:
+    tz = ZoneInfo("America/New_York")
+    values = dict(
+        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
+        date=datetime(2024, 5, 1, 9, 0, tzinfo=tz), timezone=tz, targets=(),
+        actions=(Action("Sign", "https://example.org/sign", "petition"),),
+        summary="The council votes on Friday.", share_text="Call the council before Friday!",
+        lang="en", hashtags=("SaveThePark",), lines={"title": 2, "share_text": 7},
+    )
+    values.update(changes)
+    return Alert(**values)
+
+
+def test_the_vendored_section_is_complete():
+    assert len(CASES) == 21
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
+def test_twitter_text_parser_meets_v3_conformance(case):
+    assert parse_tweet(case["text"]).asdict() == case["expected"]
+
+
+def test_post_text_is_text_link_then_hashtags():
+    assert sharetext.post_text("Act now", URL, ("a", "b")) == f"Act now {URL} #a #b"
+    assert sharetext.post_text("Act now", URL, ()) == f"Act now {URL}"
+
+
+def test_link_counts_23_and_cjk_and_emoji_count_2():
+    assert sharetext.weighted_length(URL) == 23
+    assert sharetext.weighted_length(URL + "?utm_source=x&utm_medium=social") == 23
+    assert sharetext.weighted_length("公園") == 4
+    assert sharetext.weighted_length("🌳") == 2
+    assert sharetext.weighted_length("👨\u200d👩\u200d👧") == 2
+
+
+def test_a_post_that_fits_records_nothing():
+    problems = Problems()
+    assert sharetext.check(make_alert(), URL, problems) == 31 + 1 + 23 + 1 + 12
+    assert not problems.errors and not problems.warnings
+
+
+def test_exactly_280_fits():
+    text = "x" * (280 - 1 - 23 - 1 - len("#SaveThePark"))
+    problems = Problems()
+    assert sharetext.check(make_alert(share_text=text), URL, problems) == 280
+    assert not problems
+
+
+def test_a_long_post_is_an_error_at_the_share_text_line():
+    problems = Problems()
+    text = "x" * 250 + "🌳"  # 252 weighted
+    length = sharetext.check(make_alert(share_text=text), URL, problems)
+    assert length == 252 + 1 + 23 + 1 + 12
+    [problem] = problems.errors
+    assert (problem.path, problem.line, problem.field) == (
+        "content/alerts/save-the-park.md", 7, "share_text")
+    assert problem.message.startswith("289 of 280 characters with the link and hashtags; "
+                                      "shorten it by 9")
+
+
+def test_without_share_text_the_title_is_measured_at_its_line():
+    problems = Problems()
+    alert = make_alert(share_text="", title="T" * 300, lines={"title": 2})
+    sharetext.check(alert, URL, problems)
+    assert problems.errors[0].line == 2
+
+
+def test_without_siteurl_a_stand_in_link_counts_the_same():
+    assert sharetext.check(make_alert(), "", Problems()) == sharetext.check(
+        make_alert(), URL, Problems())
