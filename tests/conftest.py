@@ -1,0 +1,113 @@
+"""Shared test helpers: a tiny real Pelican build per scenario, into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from alerts.build import BuildResult, build, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: 2026-11-30T12:00:00Z: the "now" of every test build unless a test says otherwise.
+EPOCH = 1796040000
+
+MINIMAL_ALERT = """\
+---
+title: Tell the council to fund the clinic
+date: 2026-11-20T09:00
+deadline: 2026-12-20T17:00
+targets: City council
+actions:
+  - label: Email the council
+    url: https://example.org/act
+    kind: email
+---
+
+The clinic closes in January unless the council funds it.
+"""
+
+
+@dataclass
+class Site:
+    """A built (or failed) site: where it is, and what the build said."""
+
+    root: Path
+    content: Path
+    output: Path
+    result: BuildResult
+
+    def html(self, relpath: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relpath).read_text("utf-8"), "html.parser")
+
+    def alert(self, slug: str) -> BeautifulSoup:
+        return self.html(f"alerts/{slug}/index.html")
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.result.errors + self.result.warnings] + \
+            self.result.failures
+
+
+def write_files(content: Path, files: dict[str, str | bytes]) -> None:
+    for relpath, data in files.items():
+        path = content / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, "utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path, monkeypatch):
+    """Build `files` (content-relative path → text or bytes) with the project's settings.
+
+    PDFs are off unless `pdf=True` (they have their own tests); `settings` overrides
+    any setting; `epoch` sets SOURCE_DATE_EPOCH (None: the real clock).
+    """
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str | bytes], *, settings: dict | None = None,
+             epoch: int | None = EPOCH, pdf: bool = False, conf: Path | None = None,
+             root: Path | None = None) -> Site:
+        root = root or tmp_path / f"site{next(counter)}"
+        content = root / "content"
+        content.mkdir(parents=True, exist_ok=True)
+        write_files(content, files)
+        if epoch is None:
+            monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        else:
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        overrides = {"PATH": str(content), "OUTPUT_PATH": str(root / "output"),
+                     "CACHE_PATH": str(root / "cache")}
+        if not pdf:
+            overrides["PDF"] = {"enabled": False}
+        overrides.update(settings or {})
+        result = build(load_settings(conf or ROOT / "pelicanconf.py", overrides))
+        return Site(root, content, root / "output", result)
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m alerts ARGS` as the Makefile does."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "alerts", *args], cwd=cwd, env=full_env,
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a folder was left untouched."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
