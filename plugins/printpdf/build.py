@@ -1,0 +1,190 @@
+"""Make every alert's PDF: reuse what the cache holds, render the rest on a pool of workers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from alerts.i18n import t
+
+from .pdfcache import PdfCache, job_key, publish
+from .render import Job, Result, init_worker, render
+from .sanitize import prepare
+from .settings import site_origin
+
+logger = logging.getLogger(__name__)
+
+PDF_CSS = Path(__file__).with_name("pdf.css")
+
+
+@dataclass
+class PdfStats:
+    """What one build did with PDFs, for the log and for benchmarks."""
+
+    enabled: bool = True
+    rendered: int = 0
+    reused: int = 0
+    failed: int = 0
+    workers: int = 0
+    wall_ms: float = 0.0
+    #: Milliseconds each rendered PDF took inside its worker, by slug.
+    render_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ms_per_pdf(self) -> float:
+        return statistics.median(self.render_ms.values()) if self.render_ms else 0.0
+
+
+def pdf_path(output_path: Path, slug: str) -> Path:
+    """Where an alert's PDF is published: beside its page, named for its slug."""
+    return Path(output_path) / "alerts" / slug / f"{slug}.pdf"
+
+
+def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
+    """Publish a PDF for every alert into output_path; failures become build problems."""
+    conf = settings["PDF"]
+    if not conf["enabled"]:
+        logger.info("pdf: disabled by PDF['enabled']; no PDFs built")
+        return PdfStats(enabled=False)
+    start = time.perf_counter()
+    output_path = Path(output_path)
+    roots = {"output": output_path, "theme": Path(settings["THEME"])}
+    cache = PdfCache(Path(settings["CACHE_PATH"]) / "pdfs", roots)
+    origin = site_origin(conf, settings)
+    base_css = PDF_CSS.read_text("utf-8")
+    stats, pending = PdfStats(), []
+    by_slug = {alert.slug: alert for alert in alerts}
+    for slug, alert in sorted(by_slug.items()):
+        page = output_path / "alerts" / slug / "index.html"
+        try:
+            html = prepare(page.read_text("utf-8"))
+        except OSError as error:
+            problems.add(alert.source_path, 1, "pdf",
+                         f"the page {page} could not be read ({error.strerror}), so it has "
+                         "no PDF; fix the template error reported above it")
+            continue
+        job, key = make_job(alert, html, conf, settings, origin, roots, base_css,
+                            cache.path(slug))
+        if cache.fresh(slug, key):
+            publish(cache.path(slug), pdf_path(output_path, slug))
+            stats.reused += 1
+        else:
+            pending.append((job, key))
+    stats.workers = _workers(conf, len(pending))
+    for (job, key), result in zip(pending, _run([j for j, _ in pending], stats.workers),
+                                  strict=True):
+        alert = by_slug[job.slug]
+        for warning in result.warnings:
+            logger.debug("pdf: %s: WeasyPrint: %s", alert.source_path, warning)
+        if result.ok:
+            cache.store(job.slug, key, result.resources)
+            publish(cache.path(job.slug), pdf_path(output_path, job.slug))
+            stats.rendered += 1
+            stats.render_ms[job.slug] = result.ms
+        else:
+            cache.forget(job.slug)
+            stats.failed += 1
+            problems.add(alert.source_path, 1, "pdf",
+                         f"the PDF could not be made: {result.error}; {result.hint}")
+    cache.prune(set(by_slug))
+    cache.save()
+    stats.wall_ms = (time.perf_counter() - start) * 1000
+    logger.info("pdf: %d rendered, %d reused, %d failed in %.0f ms "
+                "(%.0f ms per PDF, %d workers)", stats.rendered, stats.reused,
+                stats.failed, stats.wall_ms, stats.ms_per_pdf, stats.workers)
+    return stats
+
+
+def make_job(alert, html: str, conf: dict, settings: dict, origin: str, roots: dict,
+             base_css: str, target: Path) -> tuple[Job, str]:
+    """The render job for one alert and the cache key of everything that shapes its PDF."""
+    url = origin + alert.url
+    stylesheet = base_css + page_css(conf, settings.get("SITENAME") or "", url, alert.lang)
+    metadata = {
+        "title": alert.title,
+        "authors": list(alert.authors) or ([settings["AUTHOR"]] if settings.get("AUTHOR")
+                                           else []),
+        "description": alert.summary,
+        "keywords": list(alert.tags),
+        "created": alert.date.isoformat(timespec="seconds"),
+        "modified": (alert.modified or alert.date).isoformat(timespec="seconds"),
+        "lang": alert.lang,
+        "generator": "Pelican",
+    }
+    options = {
+        "pdf_version": "1.7",
+        "pdf_tags": bool(conf["tagged"]),
+        "dpi": conf["image_dpi"],
+        "jpeg_quality": conf["jpeg_quality"],
+        "optimize_images": False,  # lossless recompression costs ~0.5 s a photo for ~4%
+        "presentational_hints": False,
+        "custom_metadata": False,
+        "uncompressed_pdf": False,
+        "attachments": None,
+    }
+    # The output folder is a fresh temporary one each build, so it stays out of the key;
+    # the files read from it are checked one by one against the manifest instead.
+    key = job_key({"html": html, "url": url, "origin": origin, "css": stylesheet,
+                   "metadata": metadata, "options": options})
+    # A fixed identifier instead of none or a random one: same key, same bytes.
+    options["pdf_identifier"] = key[:32].encode()
+    job = Job(slug=alert.slug, html=html, base_url=url, origin=origin,
+              roots={name: str(root) for name, root in roots.items()},
+              stylesheet=stylesheet, metadata=metadata, options=options, target=str(target))
+    return job, key
+
+
+def page_css(conf: dict, site_name: str, url: str, lang: str | None) -> str:
+    """The @page rules of one alert: size, margins, and the texts of the margin boxes."""
+    before, _, rest = t("page_n_of_m", lang).partition("{n}")
+    middle, _, after = rest.partition("{m}")
+    counter = " ".join(part for part in (
+        css_string(before) if before else "", "counter(page)",
+        css_string(middle) if middle else "", "counter(pages)",
+        css_string(after) if after else "") if part)
+    # !important: this sheet has user origin, and the page's own print.css must not win.
+    return (f"\n@page {{ size: {conf['page_size']} !important; "
+            f"margin: {conf['margins']} !important;\n"
+            f"  @top-left {{ content: {css_string(site_name)}; }}\n"
+            f"  @bottom-left {{ content: {css_string(url)}; }}\n"
+            f"  @bottom-right {{ content: {counter}; }}\n}}\n")
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal, with quotes, backslashes and controls escaped."""
+    return '"' + "".join(
+        f"\\{ord(c):x} " if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F else c
+        for c in text) + '"'
+
+
+def _workers(conf: dict, jobs: int) -> int:
+    return max(0, min(conf["workers"] or os.cpu_count() or 1, jobs))
+
+
+def _run(jobs: list[Job], workers: int) -> list[Result]:
+    if not jobs:
+        return []
+    if workers <= 1:
+        # One worker: this process is it, saving a fork; import before the clock starts.
+        init_worker()
+        return [render(job) for job in jobs]
+    # fork starts workers without re-importing Pelican; elsewhere use the default.
+    context = get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker) as pool:
+        futures = [pool.submit(render, job) for job in jobs]
+        return [_result(job, future) for job, future in zip(jobs, futures, strict=True)]
+
+
+def _result(job: Job, future) -> Result:
+    try:
+        return future.result()
+    except Exception as error:  # a worker that died (out of memory, killed) names its alert
+        return Result(job.slug, False, 0.0, error=f"the PDF worker stopped: {error!r}",
+                      hint="run the build again; if it repeats, build with PDF['workers'] = 1")

@@ -1,0 +1,151 @@
+"""Render one prepared alert page to a PDF file with WeasyPrint, in a worker process or in-line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to render one PDF; plain data, so it pickles."""
+
+    slug: str
+    html: str  # the page, already through sanitize.prepare
+    base_url: str  # the page's public URL: relative links resolve against it
+    origin: str  # the site's public root; URLs below it are files of the built site
+    roots: dict[str, str]  # the only folders the fetcher may read, by name
+    stylesheet: str  # pdf.css and the per-alert @page rules
+    metadata: dict[str, object]
+    options: dict[str, object]  # WeasyPrint rendering and PDF options
+    target: str  # the PDF file to write
+
+
+@dataclass
+class Result:
+    """What a render produced: the files it read, or why it failed."""
+
+    slug: str
+    ok: bool
+    ms: float
+    resources: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    hint: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    """Keep WeasyPrint's own warnings and errors for the result, instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _quiet():
+    """Collect WeasyPrint's log records instead of printing them, and mute its progress."""
+    logger, progress = logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")
+    collect = _Collect()
+    saved = logger.propagate, progress.disabled
+    logger.addHandler(collect)
+    logger.propagate, progress.disabled = False, True
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate, progress.disabled = saved
+
+
+def init_worker() -> None:
+    """Import WeasyPrint once per worker process, not once per PDF (~0.65 s)."""
+    with _quiet():
+        import weasyprint  # noqa: F401
+
+
+def render(job: Job) -> Result:
+    """Write job.target, or report the first thing that stopped or spoiled the PDF."""
+    start = time.perf_counter()
+    with _quiet() as collect:
+        return _render(job, start, collect)
+
+
+def _render(job: Job, start: float, collect: _Collect) -> Result:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fetcher import Refused, SandboxFetcher
+
+    fetcher = SandboxFetcher(job.origin, job.roots)
+    fonts = FontConfiguration()
+    try:
+        html = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+        css = weasyprint.CSS(string=job.stylesheet, base_url=job.base_url,
+                             url_fetcher=fetcher, font_config=fonts)
+        document = html.render(font_config=fonts, stylesheets=[css], **job.options)
+        _apply_metadata(document, job.metadata)
+        _no_attachments(document)
+        pdf = document.write_pdf(**job.options)
+    except Refused as refused:
+        return Result(job.slug, False, _ms(start), error=f"cannot fetch {refused}",
+                      hint=refused.hint)
+    except Exception as error:  # a WeasyPrint bug must name the alert, not end the build
+        return Result(job.slug, False, _ms(start), error=f"WeasyPrint failed: {error!r}",
+                      hint="simplify the alert's HTML or report the error")
+    errors = [r.getMessage() for r in collect.records
+              if r.levelno >= logging.ERROR and not _harmless(r.getMessage())]
+    if errors:
+        # WeasyPrint only logs a broken image or stylesheet and goes on without it.
+        return Result(job.slug, False, _ms(start), error=f"WeasyPrint: {errors[0]}",
+                      hint="fix or replace the file it names")
+    _write(Path(job.target), pdf)
+    warnings = [r.getMessage() for r in collect.records]
+    return Result(job.slug, True, _ms(start), dict(sorted(fetcher.fetched.items())),
+                  warnings=warnings)
+
+
+def _harmless(message: str) -> bool:
+    # Tagging logs alt="" as an error, but an empty alt is how HTML marks a decorative image.
+    return message.endswith("has no required alt description")
+
+
+def _apply_metadata(document, metadata: dict) -> None:
+    # Set from the Alert rather than read from <meta> tags, so the PDF's metadata
+    # does not depend on what the page template happens to put in <head>.
+    meta = document.metadata
+    meta.title = metadata["title"]
+    meta.authors = list(metadata["authors"])
+    meta.description = metadata["description"]
+    meta.keywords = list(metadata["keywords"])
+    meta.created = metadata["created"]
+    meta.modified = metadata["modified"]
+    meta.lang = metadata["lang"]
+    meta.generator = metadata["generator"]
+    meta.custom = {}
+
+
+def _no_attachments(document) -> None:
+    # sanitize.prepare already removed them; this holds even if a page sneaks one past.
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [("external" if kind == "attachment" else kind, *rest)
+                      for kind, *rest in page.links]
+
+
+def _write(target: Path, data: bytes) -> None:
+    # Write then rename, so a crash never leaves half a PDF in the cache.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000

@@ -1,0 +1,73 @@
+"""The PDF setting: defaults documented per key, merged and checked once per build."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logger = logging.getLogger(__name__)
+
+#: PDF = {...} in pelicanconf.py is merged over these.
+DEFAULTS = {
+    #: Build a PDF per alert. pelicanconf's devserver override sets False for quick
+    #: previews; make html and make publish always build them.
+    "enabled": True,
+    #: CSS page size: "Letter", "A4", "Legal", "A4 landscape" or lengths like "210mm 297mm".
+    "page_size": "Letter",
+    #: CSS margin shorthand for every page; the running header and footer sit in it.
+    "margins": "22mm 18mm 20mm",
+    #: Worker processes that render PDFs; None means os.cpu_count().
+    "workers": None,
+    #: Highest resolution an embedded photo keeps, in dots per inch (print resolution).
+    "image_dpi": 300,
+    #: JPEG quality (1-95) to re-encode every photo at; None keeps the published file's
+    #: bytes when they already fit image_dpi (faster, and no second loss of quality).
+    "jpeg_quality": None,
+    #: The public root that links in the PDF point to and that its footer shows; None
+    #: means SITEURL, or http://localhost:8000/ while SITEURL is relative (development).
+    "site_url": None,
+    #: Tag the PDF's structure (headings, lists, links) for screen readers.
+    "tagged": True,
+}
+
+_CSS_WORDS = re.compile(r"^[A-Za-z0-9 .%-]+$")
+
+
+class PdfSettingsError(ValueError):
+    """The PDF setting in pelicanconf.py has a value the plugin cannot use."""
+
+
+def merge(value: dict | None) -> dict:
+    """DEFAULTS overridden by the site's PDF setting; unknown keys warn, bad values raise."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise PdfSettingsError(f"PDF must be a dict such as {{'enabled': True}}, not {value!r}")
+    for key in sorted(set(value) - set(DEFAULTS)):
+        logger.warning("pdf: unknown key %r in the PDF setting; known keys: %s",
+                       key, ", ".join(DEFAULTS))
+    conf = {**DEFAULTS, **{k: v for k, v in value.items() if k in DEFAULTS}}
+    for key in ("page_size", "margins"):
+        # These go into a stylesheet verbatim: letters, digits and units only.
+        if not isinstance(conf[key], str) or not _CSS_WORDS.match(conf[key]):
+            raise PdfSettingsError(
+                f"PDF[{key!r}] must be CSS words such as {DEFAULTS[key]!r}, not {conf[key]!r}")
+    workers = conf["workers"]
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise PdfSettingsError(f"PDF['workers'] must be None or a whole number >= 1, "
+                               f"not {workers!r}")
+    quality = conf["jpeg_quality"]
+    if quality is not None and (not isinstance(quality, int) or not 1 <= quality <= 95):
+        raise PdfSettingsError(f"PDF['jpeg_quality'] must be None or 1 to 95, not {quality!r}")
+    if not isinstance(conf["image_dpi"], int | float) or conf["image_dpi"] <= 0:
+        raise PdfSettingsError(f"PDF['image_dpi'] must be a positive number, "
+                               f"not {conf['image_dpi']!r}")
+    return conf
+
+
+def site_origin(conf: dict, settings: dict) -> str:
+    """The site's public root with a trailing slash, for links and footers in PDFs."""
+    url = conf.get("site_url") or settings.get("SITEURL") or ""
+    if not re.match(r"^https?://", url):
+        url = "http://localhost:8000/"
+    return url.rstrip("/") + "/"
