@@ -2,7 +2,9 @@
 
 AUTHOR = "Action Alerts"
 SITENAME = "Action Alerts"
-SITE_DESCRIPTION = "Time-bound actions you can take today: who to contact, what to say, and by when."
+SITE_DESCRIPTION = (
+    "Time-bound actions you can take today: who to contact, what to say, and by when."
+)
 SITEURL = ""  # publishconf.py sets the real address; cards and share links need it
 RELATIVE_URLS = True
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
 from alerts.build import BuildResult, build, load_settings
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -128,7 +128,7 @@ def _server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
 
 
 def _watch(args, on_ready=None) -> int:
-    from watchfiles import watch  # noqa: PLC0415
+    from watchfiles import watch
 
     settings = _settings(args)
     paths = [settings["PATH"], settings["THEME"]]

@@ -77,9 +77,9 @@ def sort_alerts(generator) -> None:
     open_alerts = [a for a in originals if a.alert.state != CLOSED]
     open_alerts.sort(key=lambda a: (a.alert.deadline is None,
                                     a.alert.deadline or a.alert.date,
-                                    -a.alert.date.timestamp()))
+                                    -a.alert.date.timestamp(), a.alert.slug))
     closed = [a for a in originals if a.alert.state == CLOSED]
-    closed.sort(key=lambda a: a.alert.deadline, reverse=True)
+    closed.sort(key=lambda a: (-a.alert.deadline.timestamp(), a.alert.slug))
     by_target = defaultdict(list)
     for article in originals:
         for target in article.alert.targets:
@@ -92,21 +92,20 @@ def sort_alerts(generator) -> None:
 
 
 def _check_slugs(articles, state) -> None:
-    seen: dict[tuple[str, str], object] = {}
+    """Two alerts may not share a page: report each against the first by file name."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
     for article in articles:
         alert = getattr(article, "alert", None)
-        if alert is None:
-            continue
-        key = (alert.slug.lower(), alert.lang if alert.translation else "")
-        other = seen.setdefault(key, alert)
-        if other is not alert:
-            first, second = sorted((other, alert), key=lambda a: a.source_path)
-            how = "give one of them another `slug:`"
-            same = "the same slug" if first.slug == second.slug else "slugs that differ only " \
-                   "in case (they collide on case-insensitive servers)"
-            state.problems.add(second.source_path, second.lines.get("slug",
-                               second.lines.get("title", 1)), "slug",
-                               f"{second.slug!r}: {first.source_path} has {same}; {how}")
+        if alert is not None:
+            groups[(alert.slug.lower(), alert.lang if alert.translation else "")].append(alert)
+    for group in groups.values():
+        first, *others = sorted(group, key=lambda a: a.source_path)
+        for other in others:
+            same = "the same slug" if first.slug == other.slug else "a slug that differs " \
+                   "only in case (they collide on case-insensitive servers)"
+            state.problems.add(other.source_path, other.lines.get("slug", other.lines.get(
+                "title", 1)), "slug", f"{other.slug!r}: {first.source_path} has {same}; "
+                "give one of them another `slug:`")
 
 
 class TargetPageGenerator(Generator):

@@ -38,7 +38,7 @@ class BuildResult:
 
 
 def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) -> dict:
-    from pelican.settings import read_settings  # noqa: PLC0415 - keep `--help` fast
+    from pelican.settings import read_settings
 
     overrides = dict(overrides or {})
     for key in ("PATH", "OUTPUT_PATH", "CACHE_PATH"):
@@ -67,7 +67,7 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
 
 
 def _run_pelican(settings: dict) -> BuildResult:
-    from pelican import Pelican  # noqa: PLC0415
+    from pelican import Pelican
 
     counter = _ErrorCounter()
     root = logging.getLogger()
@@ -101,12 +101,8 @@ class _ErrorCounter(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        args = record.args if isinstance(record.args, tuple) else ()
-        if any(isinstance(arg, AlertError) for arg in args):
-            return
-        if record.exc_info and isinstance(record.exc_info[1], AlertError):
-            return
-        self.messages.append(record.getMessage().splitlines()[0])
+        if not _about_recorded_file(record):
+            self.messages.append(record.getMessage().splitlines()[0])
 
 
 class QuietSkippedFiles(logging.Filter):
@@ -114,10 +110,15 @@ class QuietSkippedFiles(logging.Filter):
     and its feed warning, which the sharing plugin replaces with one about SITEURL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args if isinstance(record.args, tuple) else ()
         if str(record.msg).startswith("Feeds generated without SITEURL"):
             return False
-        return not any(isinstance(arg, AlertError) for arg in args)
+        return not _about_recorded_file(record)
+
+
+def _about_recorded_file(record: logging.LogRecord) -> bool:
+    # Pelican logs "Could not process %s" from inside its `except`, without exc_info.
+    return isinstance(sys.exc_info()[1], AlertError) or (
+        bool(record.exc_info) and isinstance(record.exc_info[1], AlertError))
 
 
 @contextmanager

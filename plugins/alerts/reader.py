@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
+from typing import ClassVar
 
 import nh3
 from bs4 import BeautifulSoup
@@ -46,7 +47,7 @@ ALLOWED_ATTRIBUTES = {
 class AlertReader(MarkdownReader):
     """Reads `.md` files: YAML front-matter when present, Pelican's header otherwise."""
 
-    file_extensions = ["md", "markdown"]
+    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
 
     def read(self, source_path):
         state = buildstate.current()
@@ -200,7 +201,7 @@ class AlertReader(MarkdownReader):
         return metadata
 
     def _site_zone(self):
-        from zoneinfo import ZoneInfo  # noqa: PLC0415 - only when a page has dates
+        from zoneinfo import ZoneInfo
         return ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
 
     def _problem(self, line, field, message, warning=False):

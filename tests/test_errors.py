@@ -1,0 +1,192 @@
+"""Writer mistakes: each is reported as path:line: field: message, all at once, and a
+failed build leaves the previous output exactly as it was."""
+
+from __future__ import annotations
+
+import pytest
+from alerts.build import build, load_settings
+from conftest import EPOCH, MINIMAL_ALERT, ROOT, run_cli, snapshot, write_files
+from photos import poster_photo
+
+
+def alert(**replace: str) -> str:
+    """MINIMAL_ALERT with some front-matter lines replaced (None drops the line)."""
+    lines = MINIMAL_ALERT.split("\n")
+    for key, value in replace.items():
+        index = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
+        lines[index] = value
+    return "\n".join(line for line in lines if line is not None)
+
+
+# file name → (text, expected "line: field: message fragment")
+CASES = {
+    "yaml-syntax": (alert(title="title: [unclosed"), ":3: front-matter: YAML syntax error"),
+    "unknown-key": (alert(deadline="deadlnie: 2026-12-20"),
+                    ":4: deadlnie: unknown field; did you mean deadline?"),
+    "missing-targets": (alert(targets="tags: [x]"), ":1: targets: is required"),
+    "wrong-type": (alert(targets="targets:\n  a: {name: x}\n  b: {name: y}"),
+                   ":5: targets: is a mapping of mappings"),
+    "this-friday": (alert(deadline="deadline: this Friday"),
+                    ":4: deadline: 'this Friday' is not an ISO 8601 date"),
+    "july-15th": (alert(deadline="deadline: July 15th"),
+                  ":4: deadline: 'July 15th' is not an ISO 8601 date"),
+    "est": (alert(deadline="deadline: 2026-12-15 17:00 EST"),
+            ":4: deadline: '2026-12-15 17:00 EST' is not an ISO 8601 date (a zone abbreviation"),
+    "unknown-zone": (alert(deadline="deadline: 2026-12-20\ntimezone: Mars/Olympus"),
+                     ":5: timezone: 'Mars/Olympus' is not a known IANA time zone"),
+    "dst-gap": (alert(date="date: 2026-01-01",
+                      deadline="deadline: 2027-03-14T02:30\ntimezone: America/New_York"),
+                ":4: deadline: 2027-03-14 02:30 does not exist in America/New_York"),
+    "dst-overlap": (alert(date="date: 2026-01-01", deadline="deadline: 2026-11-01T01:30"),
+                    ":4: deadline: 2026-11-01 01:30 happens twice in America/New_York"),
+    "before-date": (alert(deadline="deadline: 2026-11-01"),
+                    ":4: deadline: 2026-11-01T23:59:59-05:00 is not after the publication"),
+    "javascript": (alert(actions="actions:\n  - label: Act now\n    url: javascript:alert(1)"),
+                   ":6: actions: Act now: url: the javascript: scheme is not allowed"),
+    "data-mixed-case": (alert(actions="actions:\n  - label: Act now\n    url: DaTa:text/html,x"),
+                        ":6: actions: Act now: url: the data: scheme is not allowed"),
+    "vbscript": (alert(actions="actions:\n  - label: Act now\n    url: vbscript:x"),
+                 ":6: actions: Act now: url: the vbscript: scheme is not allowed"),
+    "file": (alert(actions="actions:\n  - label: Act now\n    url: file:///etc/passwd"),
+             ":6: actions: Act now: url: the file: scheme is not allowed"),
+    "entity": (alert(actions="actions:\n  - label: Act now\n    url: javascript&#58;alert(1)"),
+               ":6: actions: Act now: url: the link contains HTML entities"),
+    "leading-space": (alert(actions="actions:\n  - label: Act now\n    url: '  javascript:x'"),
+                      ":6: actions: Act now: url: the link contains spaces"),
+    "missing-image": ("---\nimage: images/nope.jpg\nimage_alt: A photo.\n" + MINIMAL_ALERT[4:],
+                      ":2: image: 'images/nope.jpg' does not exist under content/"),
+    "not-an-image": ("---\nimage: images/fake.jpg\nimage_alt: A photo.\n" + MINIMAL_ALERT[4:],
+                     ":2: image: 'images/fake.jpg' is not a JPEG, PNG or WebP image"),
+    "no-alt": ("---\nimage: images/ok.jpg\n" + MINIMAL_ALERT[4:],
+               ":2: image_alt: is required with image"),
+    "unknown-merge-tag": (MINIMAL_ALERT + "\nHi [[Last_Name]]!\n",
+                          ":14: body: unknown merge tag [[Last_Name]]"),
+    "mailchimp-tag": (MINIMAL_ALERT + "\nHi *|FNAME|*!\n",
+                      ":14: body: *|FNAME|* is an email merge tag"),
+    "handlebars-tag": (MINIMAL_ALERT + "\nHi {{contact.first_name}}!\n",
+                       ":14: body: {{contact.first_name}} is an email merge tag"),
+    "percent-tag": (alert(title="title: Hi %%first_name%%, act"),
+                    ":2: title: %%first_name%% is an email merge tag"),
+}
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    """One build of a site holding a good alert and every bad case at once."""
+    root = tmp_path_factory.mktemp("broken")
+    content = root / "content"
+    files = {"alerts/good.md": MINIMAL_ALERT.replace("title: Tell", "slug: good\ntitle: Tell"),
+             "images/fake.jpg": b"<html>not a photo</html>",
+             "images/ok.jpg": poster_photo(root / "ok.jpg", size=(400, 300)).read_bytes()}
+    files.update({f"alerts/{name}.md": text for name, (text, _) in CASES.items()})
+    write_files(content, files)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    try:
+        result = build(load_settings(ROOT / "pelicanconf.py", {
+            "PATH": str(content), "OUTPUT_PATH": str(root / "output"),
+            "CACHE_PATH": str(root / "cache"), "PDF": {"enabled": False}}))
+    finally:
+        mp.undo()
+    return root, result
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_mistake_is_reported_with_its_line_and_field(broken, name):
+    _root, result = broken
+    expected = CASES[name][1]
+    mine = [str(p) for p in result.errors if p.path.endswith(f"/{name}.md")]
+    assert any(f"alerts/{name}.md{expected}" in message for message in mine), mine
+
+
+def test_all_problems_are_reported_at_once_and_nothing_is_written(broken):
+    root, result = broken
+    assert not result.ok
+    reported = {p.path.rsplit("/", 1)[1][:-3] for p in result.errors}
+    assert reported == set(CASES)
+    assert not (root / "output").exists()
+    assert list(root.glob(".output.tmp-*")) == []
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(make_site):
+    good = make_site({"alerts/a.md": MINIMAL_ALERT})
+    assert good.result.ok, good.messages
+    before = snapshot(good.output)
+    bad = make_site({"alerts/b.md": alert(deadline="deadline: this Friday")}, root=good.root)
+    assert not bad.result.ok
+    assert snapshot(good.output) == before
+
+
+def test_duplicate_slugs_name_both_files(make_site):
+    site = make_site({"alerts/a.md": MINIMAL_ALERT, "alerts/b.md": MINIMAL_ALERT,
+                      "alerts/c.md": MINIMAL_ALERT.replace("title: Tell the council",
+                                                           "title: TELL THE COUNCIL")})
+    messages = [str(p) for p in site.result.errors]
+    assert any("alerts/b.md:2: slug: 'tell-the-council-to-fund-the-clinic': " in m
+               and "alerts/a.md has the same slug" in m for m in messages), messages
+
+
+def test_a_file_that_is_not_utf8(make_site):
+    site = make_site({"alerts/latin1.md": MINIMAL_ALERT.replace(
+        "The clinic", "La clínica").encode("latin-1")})
+    messages = [str(p) for p in site.result.errors]
+    assert any("latin1.md:12: file: the file is not UTF-8 text (byte 0xed); save it as UTF-8"
+               in m for m in messages), messages
+
+
+def test_cli_build_exits_non_zero_and_prints_every_problem(tmp_path):
+    write_files(tmp_path / "content", {
+        "alerts/a.md": alert(deadline="deadline: this Friday"),
+        "alerts/b.md": alert(title="title:"),
+    })
+    done = run_cli("build", "-s", str(ROOT / "pelicanconf.py"), "-i", str(tmp_path / "content"),
+                   "-o", str(tmp_path / "output"), "--no-pdf", cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert done.returncode == 1
+    assert "content/alerts/a.md:4: deadline: 'this Friday' is not an ISO 8601 date" in done.stderr
+    assert "content/alerts/b.md:2: title: is empty; write the title" in done.stderr
+    assert "Could not process" not in done.stderr
+    assert "Build failed with 2 problem(s)" in done.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_make_check_counts_alerts_and_problems(tmp_path):
+    write_files(tmp_path / "content", {
+        "alerts/a.md": MINIMAL_ALERT,
+        "alerts/b.md": alert(deadline="deadline: July 15th"),
+    })
+    done = run_cli("check", "-s", str(ROOT / "pelicanconf.py"), "-i",
+                   str(tmp_path / "content"), "-o", str(tmp_path / "output"), cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert done.returncode == 1
+    assert done.stdout.strip().endswith("2 alerts checked, 1 problems")
+    assert not (tmp_path / "output").exists()
+    write_files(tmp_path / "content", {"alerts/b.md": MINIMAL_ALERT.replace(
+        "title: Tell", "slug: b\ntitle: Tell")})
+    done = run_cli("check", "-s", str(ROOT / "pelicanconf.py"), "-i",
+                   str(tmp_path / "content"), "-o", str(tmp_path / "output"), cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("2 alerts checked, 0 problems")
+
+
+def test_make_new_writes_a_template_that_checks_cleanly(tmp_path):
+    done = run_cli("new", "--title", 'Tell Congress: "act" now', "-i",
+                   str(tmp_path / "content"), cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / "content/alerts/2026-11-30-tell-congress-act-now.md"
+    assert done.stdout.strip() == str(path)
+    text = path.read_text()
+    for field in ("title", "date", "deadline", "timezone", "targets", "actions", "summary",
+                  "image", "image_alt", "image_caption", "share_text", "hashtags", "tags",
+                  "author", "slug", "lang", "status"):
+        assert f"{field}:" in text, field
+    done = run_cli("check", "-s", str(ROOT / "pelicanconf.py"), "-i",
+                   str(tmp_path / "content"), cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 alerts checked, 0 problems" in done.stdout
+    again = run_cli("new", "--title", 'Tell Congress: "act" now', "-i",
+                    str(tmp_path / "content"), cwd=tmp_path, env={"SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert again.returncode == 2 and "exists already" in again.stderr
