@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402
+from pelicanconf import *
 
 # The public address of the site. Share links, social cards and the feed need it
 # absolute; set SITEURL in the environment or edit the default here.
