@@ -34,6 +34,16 @@ The clinic closes in January unless the council funds it.
 """
 
 
+@pytest.fixture(autouse=True)
+def _pelican_forgets_warnings():
+    """Pelican's log filter drops a warning already logged in this process; each test
+    must see its own."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
 @dataclass
 class Site:
     """A built (or failed) site: where it is, and what the build said."""

@@ -74,6 +74,7 @@ def _run_pelican(settings: dict) -> BuildResult:
     root.addHandler(counter)
     failures: list[str] = []
     buildstate.reset()
+    _forget_logged_warnings()
     try:
         Pelican(settings).run()
     except ConfigError as exc:
@@ -91,6 +92,15 @@ def _run_pelican(settings: dict) -> BuildResult:
     errors, warnings = state.problems.errors, state.problems.warnings
     return BuildResult(not errors and not failures, len(state.alert_files),
                        errors, warnings, failures)
+
+
+def _forget_logged_warnings() -> None:
+    """Pelican drops a warning it has logged before in this process; every build (a
+    devserver rebuild, a test) must show its own warnings again."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 class _ErrorCounter(logging.Handler):
