@@ -1,0 +1,207 @@
+"""Card cache: a digest of all that shapes a card, a manifest beside the cards, a drawing pool."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import site
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import PIL
+from PIL import features
+
+from . import cards
+from .cardtext import ELLIPSIS
+
+log = logging.getLogger(__name__)
+
+#: Raise to redraw every card when the cache format itself changes.
+CACHE_VERSION = 1
+MANIFEST = "manifest.json"
+#: Starting two worker processes costs about as much as drawing a handful of cards, so
+#: fewer cards than this are drawn in this process.
+POOL_MIN = 4
+LAYOUT_KEYS_WITHOUT_PIXELS = ("enabled", "workers")
+_CARD_FILE = re.compile(r"^[0-9a-f]{64}\.(png|jpg|webp)$")
+
+
+@dataclass(frozen=True)
+class CardJob:
+    """One card: where it goes (from the site root, without extension) and what it shows."""
+
+    name: str
+    spec: cards.CardSpec
+    layout: dict = field(hash=False, compare=False)
+
+
+@dataclass
+class RenderResult:
+    """What a render did: each job's cached file, how many cards were drawn and how fast."""
+
+    files: dict[str, Path]
+    drawn: int = 0
+    reused: int = 0
+    workers: int = 0  # processes in the pool; 0 when drawn here or not at all
+    pids: set[int] = field(default_factory=set)  # the processes that drew
+    ms_per_card: float = 0.0  # mean time to draw and encode one card, in the process that drew it
+    seconds: float = 0.0  # wall time of the whole render
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the drawing code and the libraries whose output shapes the pixels."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("cards.py", "cardfonts.py", "cardtext.py"):
+        h.update((here / name).read_bytes())
+    for lib in ("freetype2", "raqm", "fribidi", "harfbuzz", "jpg", "zlib", "webp"):
+        h.update(f"{lib}={features.version(lib)};".encode())
+    h.update(PIL.__version__.encode())
+    return h.hexdigest()
+
+
+class FileDigests:
+    """Content digests of photos, logos and fonts, re-read only when size or mtime changes."""
+
+    def __init__(self, known: dict | None = None) -> None:
+        self.known: dict[str, list] = dict(known or {})
+        self.seen: dict[str, list] = {}
+
+    def __call__(self, path: str) -> str:
+        st = os.stat(path)
+        entry = self.known.get(path)
+        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns]:
+            with open(path, "rb") as f:
+                entry = [st.st_size, st.st_mtime_ns, hashlib.file_digest(f, "sha256").hexdigest()]
+        self.seen[path] = entry
+        return entry[2]
+
+
+def digest(job: CardJob, files: FileDigests) -> str:
+    """The cache key of a card: its text, photo, logo, layout, the fonts that draw it, the code."""
+    spec = job.spec
+    title_text = spec.title + spec.header + ELLIPSIS
+    text_text = "".join(t for t, _ in spec.lines) + ELLIPSIS
+    fonts = []
+    for chain, text in ((spec.title_fonts, title_text), (spec.text_fonts, text_text)):
+        used = chain.used(text)
+        fonts.append([[files(f.path), f.index] for f in chain.fonts if f in used])
+    payload = {
+        "version": CACHE_VERSION,
+        "code": code_version(),
+        "text": [spec.title, spec.header, spec.lines, spec.lang],
+        "photo": spec.photo and files(spec.photo),
+        "logo": spec.logo and files(spec.logo),
+        "fonts": fonts,
+        "layout": {k: v for k, v in job.layout.items() if k not in LAYOUT_KEYS_WITHOUT_PIXELS},
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResult:
+    """Draw the cards whose digest is not in cache_dir yet; return where every job's card is."""
+    started = time.perf_counter()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    manifest = _load(cache_dir / MANIFEST)
+    files = FileDigests(manifest.get("files"))
+    result = RenderResult(files={})
+    todo: dict[Path, CardJob] = {}
+    for job in jobs:
+        ext = cards.FORMATS[cards.card_format(job.spec, job.layout)][0]
+        path = cache_dir / f"{digest(job, files)}.{ext}"
+        result.files[job.name] = path
+        if not path.exists():
+            todo.setdefault(path, job)  # two alerts may look the same: draw once
+    result.reused = len(jobs) - len(todo)
+    result.drawn = len(todo)
+    if todo:
+        done = _draw_all(todo, workers, result)
+        result.ms_per_card = sum(ms for ms, _ in done) / len(done)
+        result.pids = {pid for _, pid in done}
+    result.seconds = time.perf_counter() - started
+    _save(cache_dir, result, files)
+    log.info("cards: drew %d, reused %d, %.1f ms per card drawn, %d workers, %.2f s",
+             result.drawn, result.reused, result.ms_per_card, result.workers, result.seconds)
+    return result
+
+
+def _draw_all(todo: dict[Path, CardJob], workers: int, result: RenderResult) -> list[tuple]:
+    workers = workers or os.cpu_count() or 1
+    if len(todo) < POOL_MIN or workers < 2:
+        return [draw_one(job, str(path)) for path, job in todo.items()]
+    result.workers = min(workers, len(todo))
+    chunk = max(1, len(todo) // (result.workers * 4))
+    # The folder this package is imported from, so a spawned worker can unpickle jobs.
+    root = str(Path(__file__).resolve().parents[__name__.count(".")])
+    with ProcessPoolExecutor(result.workers, mp_context=_context(),
+                             initializer=site.addsitedir, initargs=(root,)) as pool:
+        paths = [str(p) for p in todo]
+        return list(pool.map(draw_one, todo.values(), paths, chunksize=chunk))
+
+
+def _context():
+    # fork starts a worker in milliseconds with Pillow, the drawing code and the fonts'
+    # coverage already loaded, and is safe while this process runs a single thread
+    # (a plain build). With threads (pelican --listen) a forked child could inherit a
+    # held lock, so workers then start from a clean forkserver process instead, which
+    # imports the drawing code once.
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def draw_one(job: CardJob, path: str) -> tuple[float, int]:
+    """Draw, encode and store one card; returns the milliseconds it took and who drew it."""
+    started = time.perf_counter()
+    image = cards.draw(job.spec, job.layout)
+    data, _ = cards.encode(image, job.spec, job.layout)
+    elapsed = (time.perf_counter() - started) * 1000
+    # Write beside the target and rename, so a card in the cache is always whole.
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the output links this file and is served
+    os.replace(tmp, path)
+    return elapsed, os.getpid()
+
+
+def _load(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if manifest.get("version") == CACHE_VERSION else {}
+
+
+def _save(cache_dir: Path, result: RenderResult, files: FileDigests) -> None:
+    """Write the manifest and remove cached cards that no job uses any more."""
+    keep = {p.name for p in result.files.values()}
+    for entry in cache_dir.iterdir():
+        if _CARD_FILE.match(entry.name) and entry.name not in keep:
+            entry.unlink(missing_ok=True)
+    manifest = {
+        "version": CACHE_VERSION,
+        "cards": {name: path.name for name, path in sorted(result.files.items())},
+        "files": files.seen,
+        "last_render": {k: v for k, v in asdict(result).items() if k not in ("files", "pids")},
+    }
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
+    os.replace(tmp, cache_dir / MANIFEST)

@@ -1,0 +1,185 @@
+"""Social cards for one build: a job per alert and one for the site, drawn through the cache."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from alerts import buildstate
+from alerts.i18n import short_date, t
+from alerts.model import CLOSED, Alert
+
+from . import cardcache, cardfonts, cards
+
+log = logging.getLogger(__name__)
+
+SITE_CARD = "card"  # the site card's name at the output root, before its extension
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """Where a card is published and what head-meta tags say about it."""
+
+    path: str  # relative to the site root, e.g. "alerts/save-the-river/card.jpg"
+    width: int
+    height: int
+    alt: str
+    mime: str
+
+
+_layouts: dict[str, dict] = {}
+
+
+def layout_for(settings: dict, *, warn: bool = False) -> dict:
+    """The merged SOCIAL_CARDS layout, checked once per distinct setting value."""
+    user = settings.get("SOCIAL_CARDS") or {}
+    key = repr(sorted(user.items(), key=lambda kv: str(kv[0])))
+    if warn or key not in _layouts:
+        _layouts[key] = cards.merge_layout(user, warn=warn)
+    return _layouts[key]
+
+
+def deadline_label(alert: Alert) -> str:
+    """"Closed", "Deadline Fri, Jul 15", or "" for an alert with no deadline."""
+    if alert.state == CLOSED:
+        return t("closed", alert.lang)
+    if alert.deadline is not None:
+        return f"{t('deadline', alert.lang)} {short_date(alert.deadline, alert.lang)}"
+    return ""
+
+
+def target_label(alert: Alert) -> str:
+    return f"{t('to', alert.lang)}: {alert.targets[0].name}" if alert.targets else ""
+
+
+def card_for(alert: Alert | None, settings: dict) -> CardRef | None:
+    """The card of an alert, or of the site when alert is None; None when cards are off."""
+    layout = layout_for(settings)
+    if not layout["enabled"]:
+        return None
+    if alert is None:
+        fmt = layout["flat_format"]
+        path = SITE_CARD
+        alt = ". ".join(s for s in (settings.get("SITENAME", ""),
+                                    settings.get("SITE_DESCRIPTION", "")) if s)
+    else:
+        fmt = layout["photo_format" if alert.image else "flat_format"]
+        path = f"{alert.url}card"
+        alt = ". ".join(s for s in (alert.title, deadline_label(alert), target_label(alert)) if s)
+    ext, mime = cards.FORMATS[fmt]
+    return CardRef(f"{path}.{ext}", layout["width"], layout["height"], alt, mime)
+
+
+def _nfc(text: str) -> str:
+    # Composed accents are what fonts map; "e" + U+0301 would fall apart between runs.
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+def _spec(title, header, lines, lang, photo, settings, layout, dirs) -> cards.CardSpec:
+    title, header = _nfc(title), _nfc(header)
+    lines = tuple((_nfc(text), key) for text, key in lines if text)
+    title_fonts = cardfonts.resolve(layout["title_fonts"], lang, dirs)
+    text_fonts = cardfonts.resolve(layout["text_fonts"], lang, dirs)
+    if layout["system_fallback"]:
+        title_fonts = cardfonts.with_system_fallback(title_fonts, title + header, "Bold", dirs)
+        text_fonts = cardfonts.with_system_fallback(
+            text_fonts, "".join(text for text, _ in lines), "Regular", dirs)
+    return cards.CardSpec(title=title, title_fonts=title_fonts, text_fonts=text_fonts,
+                          header=header, lines=lines, lang=lang, photo=photo,
+                          logo=_logo(settings, layout))
+
+
+def _logo(settings: dict, layout: dict) -> str | None:
+    if not layout["logo"]:
+        return None
+    path = Path(settings.get("PATH", "."), layout["logo"])
+    if not path.is_file():
+        raise cards.CardConfigError(
+            f"SOCIAL_CARDS['logo']: {path} does not exist; give a PNG, JPEG or WebP path "
+            f"relative to the content folder (PATH) or an absolute one")
+    return str(path)
+
+
+def alert_spec(alert: Alert, settings: dict, layout: dict, dirs) -> cards.CardSpec:
+    lines = ((deadline_label(alert), "accent_color"), (target_label(alert), "text_color"))
+    photo = str(alert.image.source) if alert.image else None
+    return _spec(alert.title, settings.get("SITENAME", ""), lines, alert.lang, photo,
+                 settings, layout, dirs)
+
+
+def site_spec(settings: dict, layout: dict, dirs) -> cards.CardSpec:
+    lines = ((settings.get("SITE_DESCRIPTION", ""), "text_color"),)
+    lang = settings.get("DEFAULT_LANG", "en")
+    return _spec(settings.get("SITENAME", ""), "", lines, lang, None, settings, layout, dirs)
+
+
+def install_hint(chars: str) -> str:
+    """An apt package likely to cover chars."""
+    cjk = any(unicodedata.east_asian_width(c) in "WF" and unicodedata.category(c) == "Lo"
+              for c in chars)
+    return "fonts-noto-cjk" if cjk else "fonts-noto-core"
+
+
+def describe(chars: str) -> str:
+    return ", ".join(f"{c} (U+{ord(c):04X})" for c in chars)
+
+
+def missing_message(chars: str) -> str:
+    return (f"no card font has the characters {describe(chars)}; install a font that covers "
+            f"them (e.g. apt-get install {install_hint(chars)})")
+
+
+def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.CardJob]:
+    """A card job per alert plus the site card; characters no font has are recorded as problems."""
+    dirs = cardfonts.font_dirs(settings.get("THEME"))
+    jobs = []
+    for alert in alerts:
+        spec = alert_spec(alert, settings, layout, dirs)
+        checks = (("title", spec.title_fonts, spec.title),
+                  ("targets", spec.text_fonts, target_label(alert)))
+        for field, chain, text in checks:
+            gone = chain.missing(_nfc(text))
+            if gone:
+                problems.add(alert.source_path, alert.lines.get(field, 1), field,
+                             missing_message(gone))
+        jobs.append(cardcache.CardJob(f"{alert.url}card", spec, layout))
+    spec = site_spec(settings, layout, dirs)
+    gone = spec.title_fonts.missing(spec.title) + spec.text_fonts.missing(
+        "".join(text for text, _ in spec.lines))
+    if gone:
+        log.warning("cards: site card: SITENAME or SITE_DESCRIPTION: %s", missing_message(gone))
+    jobs.append(cardcache.CardJob(SITE_CARD, spec, layout))
+    return jobs
+
+
+def place(source: Path, target: Path) -> None:
+    """Put a cached card into the output: a hard link where it can, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    if source.stat().st_mode & 0o044 != 0o044:  # a card cached before cards were made 0644
+        source.chmod(0o644)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
+
+
+def write_cards(pelican) -> cardcache.RenderResult | None:
+    """Draw (or reuse) every card of the build and put them into its output folder."""
+    state = buildstate.current()
+    settings = state.settings or pelican.settings
+    layout = layout_for(settings, warn=True)
+    if not layout["enabled"]:
+        log.info("cards: SOCIAL_CARDS['enabled'] is False; no cards drawn")
+        return None
+    jobs = jobs_for(state.alerts, settings, layout, state.problems)
+    cache_dir = Path(settings.get("CACHE_PATH", "cache")) / "cards"
+    result = cardcache.render(jobs, cache_dir, layout["workers"])
+    output = Path(state.output_path)
+    for name, path in result.files.items():
+        place(path, output / f"{name}{path.suffix}")
+    return result

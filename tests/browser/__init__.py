@@ -1,0 +1,1 @@
+"""Browser quality gates: Debian Chromium driven by Playwright against the built site."""

@@ -1,0 +1,142 @@
+"""Card cache and build integration: unchanged cards are not drawn again, changed ones are."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alerts import buildstate
+from alerts.model import AlertImage
+from PIL import Image
+from sharing import cardcache, cardfonts, cardjobs, cards
+from test_cards import make_alert
+
+LAYOUT = cards.merge_layout({})
+DIRS = cardfonts.font_dirs()
+
+
+def job(name: str, title: str) -> cardcache.CardJob:
+    spec = cards.CardSpec(
+        title=title,
+        title_fonts=cardfonts.resolve(LAYOUT["title_fonts"], "en", DIRS),
+        text_fonts=cardfonts.resolve(LAYOUT["text_fonts"], "en", DIRS),
+        header="Alerts", lines=(("To: The Mayor", "text_color"),))
+    return cardcache.CardJob(name, spec, LAYOUT)
+
+
+def test_second_render_draws_nothing_and_one_edit_redraws_one(tmp_path):
+    jobs = [job(f"alerts/a{i}/card", f"Alert {i}: save the river") for i in range(6)]
+    first = cardcache.render(jobs, tmp_path, workers=2)
+    assert (first.drawn, first.reused) == (6, 0)
+    assert all(path.is_file() for path in first.files.values())
+
+    again = cardcache.render(jobs, tmp_path, workers=2)
+    assert (again.drawn, again.reused) == (0, 6)
+    assert again.files == first.files
+
+    jobs[3] = replace(jobs[3], spec=replace(jobs[3].spec, title="Alert 3: save the lake"))
+    edited = cardcache.render(jobs, tmp_path, workers=2)
+    assert (edited.drawn, edited.reused) == (1, 5)
+    # The replaced card's old file is pruned; the manifest names every card.
+    assert not first.files["alerts/a3/card"].exists()
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(
+        p.name for p in edited.files.values())
+    assert (tmp_path / cardcache.MANIFEST).is_file()
+
+
+def test_cards_are_drawn_by_a_pool_of_worker_processes(tmp_path):
+    jobs = [job(f"c{i}", f"Card {i}") for i in range(cardcache.POOL_MIN * 2)]
+    result = cardcache.render(jobs, tmp_path, workers=2)
+    assert result.workers == 2
+    assert result.pids and os.getpid() not in result.pids
+    assert result.ms_per_card > 0
+    for path in result.files.values():
+        assert Image.open(path).size == (1200, 630)
+
+
+def test_few_cards_are_drawn_in_process(tmp_path):
+    result = cardcache.render([job("one", "One card")], tmp_path, workers=2)
+    assert (result.drawn, result.workers, result.pids) == (1, 0, {os.getpid()})
+
+
+def test_layout_and_photo_changes_redraw(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (800, 500), (200, 30, 30)).save(photo)
+    base = job("p", "Photo card")
+    base = replace(base, spec=replace(base.spec, photo=str(photo)))
+    cache = tmp_path / "cache"
+    assert cardcache.render([base], cache).drawn == 1
+    assert cardcache.render([base], cache).drawn == 0
+    Image.new("RGB", (800, 500), (30, 200, 30)).save(photo)
+    assert cardcache.render([base], cache).drawn == 1
+    wider = replace(base, layout={**LAYOUT, "padding": 40})
+    assert cardcache.render([wider], cache).drawn == 1
+
+
+def build(tmp_path: Path, alerts, **settings):
+    settings = {"SITENAME": "Action Alerts", "SITE_DESCRIPTION": "Act on what matters",
+                "CACHE_PATH": str(tmp_path / "cache"), **settings}
+    output = tmp_path / "output"
+    state = buildstate.start(buildstate.BuildState(
+        now=datetime(2016, 7, 10, tzinfo=UTC), settings=settings, output_path=output))
+    state.alerts = list(alerts)
+    return cardjobs.write_cards(None), output, state
+
+
+def test_write_cards_puts_every_card_where_card_for_says(tmp_path, caplog):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1600, 900), (250, 250, 240)).save(photo)
+    image = AlertImage(photo, "A river", None, 1600, 900, "JPEG", "photo.jpg")
+    alerts = [make_alert(slug="river", image=image), make_alert("Close the mine", slug="mine",
+                                                                  state="closed")]
+    with caplog.at_level(logging.INFO, logger="sharing"):
+        result, output, state = build(tmp_path, alerts)
+    assert (result.drawn, result.reused) == (3, 0)
+    assert "cards: drew 3, reused 0" in caplog.text
+    for alert in [*alerts, None]:
+        ref = cardjobs.card_for(alert, state.settings)
+        card = Image.open(output / ref.path)
+        assert card.size == (ref.width, ref.height)
+        assert Image.MIME[card.format] == ref.mime
+        assert (output / ref.path).stat().st_mode & 0o044 == 0o044  # a web server can read it
+    assert not state.problems
+
+
+def test_a_rebuild_reuses_cards_and_an_edit_redraws_one(tmp_path):
+    alerts = [make_alert(f"Alert {i}", slug=f"a{i}") for i in range(5)]
+    first, output, _ = build(tmp_path, alerts)
+    assert (first.drawn, first.reused) == (6, 0)  # five alerts and the site card
+    shutil.rmtree(output)  # every build writes into a fresh folder
+    again, output, _ = build(tmp_path, alerts)
+    assert (again.drawn, again.reused) == (0, 6)
+    assert (output / "alerts/a2/card.png").is_file() and (output / "card.png").is_file()
+    alerts[2] = make_alert("Alert 2, edited", slug="a2")
+    edited, _, _ = build(tmp_path, alerts)
+    assert (edited.drawn, edited.reused) == (1, 5)
+
+
+def test_cards_disabled_draws_nothing(tmp_path):
+    result, output, _ = build(tmp_path, [make_alert()], SOCIAL_CARDS={"enabled": False})
+    assert result is None
+    assert not output.exists() or not list(output.rglob("card.*"))
+
+
+def test_pool_works_while_other_threads_run(tmp_path):
+    # With threads running, workers start from a forkserver instead of a fork of this process.
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        jobs = [job(f"t{i}", f"Threaded {i}") for i in range(cardcache.POOL_MIN)]
+        result = cardcache.render(jobs, tmp_path, workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.workers == 2 and os.getpid() not in result.pids
+    assert all(path.is_file() for path in result.files.values())
