@@ -10,18 +10,13 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-from . import buildstate, deadline, i18n, images
+from . import buildstate, deadline, headers, i18n, images
 from .model import CLOSED
+from .problems import display_path
 from .reader import AlertReader
 from .settings import alert_settings, check_paths
 
 logger = logging.getLogger(__name__)
-
-#: Every page's policy: nothing from another site, no inline script, no plugins.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
-)
 
 
 def initialize(pelican) -> None:
@@ -40,7 +35,8 @@ def initialize(pelican) -> None:
         "closing_soon_hours": conf["closing_soon_hours"],
         "time_words": i18n.time_words,
         "canonical_base": settings.get("SITEURL", "").rstrip("/"),
-        "content_security_policy": CONTENT_SECURITY_POLICY,
+        "content_security_policy": headers.CONTENT_SECURITY_POLICY,
+        "referrer_policy": headers.REFERRER_POLICY,
     })
     # The sharing and print plugins replace these when they are enabled.
     settings["JINJA_GLOBALS"].setdefault("qr_svg", lambda url: "")
@@ -103,8 +99,10 @@ def _check_slugs(articles, state) -> None:
         for other in others:
             same = "the same slug" if first.slug == other.slug else "a slug that differs " \
                    "only in case (they collide on case-insensitive servers)"
-            state.problems.add(other.source_path, other.lines.get("slug", other.lines.get(
-                "title", 1)), "slug", f"{other.slug!r}: {first.source_path} has {same}; "
+            line = other.lines.get("slug", other.lines.get("title", 1))
+            state.problems.add(
+                other.source_path, line, "slug",
+                f"{other.slug!r}: {display_path(first.source_path)} has {same}; "
                 "give one of them another `slug:`")
 
 
@@ -151,3 +149,4 @@ def register():
     signals.article_generator_finalized.connect(sort_alerts)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(publish_images)
+    signals.finalized.connect(headers.write_headers)

@@ -95,9 +95,12 @@ def _load(yaml_text: str) -> tuple[dict, dict[str, int]]:
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 2) if mark else 2
         problem = exc.problem or str(exc)
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in problem:
+            # An unclosed quote or bracket runs to the end: name the line it opened on.
+            mark = exc.context_mark
+        line = (mark.line + 2) if mark else 2
         raise FrontMatterError(
             line, "front-matter",
             f"YAML syntax error: {problem}; check indentation, and quote values "
@@ -110,7 +113,8 @@ def _load(yaml_text: str) -> tuple[dict, dict[str, int]]:
     if not isinstance(node, yaml.MappingNode):
         raise FrontMatterError(
             node.start_mark.line + 2, "front-matter",
-            "the front-matter must be `key: value` lines",
+            "the front-matter is not a set of fields; write one `key: value` line per "
+            "field, e.g. `title: Save the park`",
         )
     converter = _Converter()
     values, lines = {}, {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .model import AlertImage
 
@@ -46,7 +46,7 @@ def check(content_root: Path, relpath: str, alt: str, caption: str | None) -> Al
                         f"{relpath!r} is {width}×{height} pixels, too large to publish; "
                         "resize it to at most 4000 pixels wide")
                 if fmt not in FORMATS:
-                    raise ImageProblem(f"{relpath!r} is a {fmt} image; save it as JPEG, PNG "
+                    raise ImageProblem(f"{relpath!r} is in {fmt} format; save it as JPEG, PNG "
                                        "or WebP")
                 im.load()  # decodes every pixel: catches truncated files
         except ImageProblem:
@@ -54,6 +54,10 @@ def check(content_root: Path, relpath: str, alt: str, caption: str | None) -> Al
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageProblem(f"{relpath!r} is too large to decode safely; resize it to at "
                                "most 4000 pixels wide") from None
+        except UnidentifiedImageError:
+            raise ImageProblem(f"{relpath!r} is not a JPEG, PNG or WebP image (a renamed file, "
+                               "or a format such as SVG or HEIC); export it again as JPEG, PNG "
+                               "or WebP") from None
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(f"{relpath!r} is not a readable JPEG, PNG or WebP image "
                                f"({exc}); export it again from an image editor") from None

@@ -123,6 +123,7 @@ class AlertReader(MarkdownReader):
         metadata = self._pelican_metadata(parsed, content)
         if is_alert:
             metadata["alert"] = alert
+            metadata["title"] = html.escape(alert.title)  # Pelican treats titles as HTML
             metadata["template"] = "alert"
             metadata["slug"] = alert.slug
             metadata["url"] = alert.url

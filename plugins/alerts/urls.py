@@ -60,7 +60,7 @@ def _check_web(raw: str) -> None:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
         raise URLError(f"the link is malformed ({exc}); {_HOW}") from None
-    if not host or "." not in host.strip(".") and host != "localhost":
+    if not host or ("." not in host.strip(".") and host != "localhost"):
         raise URLError(f"{raw!r} has no host name; write https://example.org/page")
     if parts.username or parts.password:
         raise URLError("a link must not carry a user name or password before the host")
