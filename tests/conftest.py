@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from alerts.build import BuildResult, build, load_settings
 from bs4 import BeautifulSoup
+
+from alerts.build import BuildResult, build, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,11 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from alerts.build import build, load_settings
-from alerts.problems import display_path
 from bs4 import BeautifulSoup
 from conftest import EPOCH, MINIMAL_ALERT, ROOT, run_cli, snapshot
 from PIL import Image
+
+from alerts.build import build, load_settings
+from alerts.problems import display_path
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 EVIL = "\"Quote\" 'apos' <b>bold</b> </script><script>alert(1)</script> & more"

@@ -9,11 +9,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PIL import Image
+from test_cards import make_alert
+
 from alerts import buildstate
 from alerts.model import AlertImage
-from PIL import Image
 from sharing import cardcache, cardfonts, cardjobs, cards
-from test_cards import make_alert
 
 LAYOUT = cards.merge_layout({})
 DIRS = cardfonts.font_dirs()

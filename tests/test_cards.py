@@ -11,10 +11,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from alerts.model import Alert, AlertImage, Target
-from alerts.problems import Problems
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, features
+
+from alerts.model import Alert, AlertImage, Target
+from alerts.problems import Problems
 from sharing import cardfonts, cardjobs, cards, cardtext
 
 HERE = Path(__file__).parent

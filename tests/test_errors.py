@@ -4,9 +4,10 @@ failed build leaves the previous output exactly as it was."""
 from __future__ import annotations
 
 import pytest
-from alerts.build import build, load_settings
 from conftest import EPOCH, MINIMAL_ALERT, ROOT, run_cli, snapshot, write_files
 from photos import poster_photo
+
+from alerts.build import build, load_settings
 
 
 def alert(**replace: str) -> str:

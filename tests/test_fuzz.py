@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from alerts import frontmatter
 from alerts.fields import ALERT_FIELDS, parse_fields
 from alerts.urls import URLError, check_url, lookalike_warning
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -7,12 +7,13 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from alerts import headers
-from alerts.build import build, load_settings
-from alerts.headers import CONTENT_SECURITY_POLICY
 from bs4 import BeautifulSoup
 from conftest import EPOCH, MINIMAL_ALERT, ROOT
 from photos import poster_photo
+
+from alerts import headers
+from alerts.build import build, load_settings
+from alerts.headers import CONTENT_SECURITY_POLICY
 
 PAGE = {
     "alerts/clinic.md": MINIMAL_ALERT,

@@ -12,9 +12,10 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from alerts.model import Action, Alert
 from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
+
+from alerts.model import Action, Alert
 from sharing import meta, sharing
 
 TEMPLATES = Path(__file__).parent.parent / "theme" / "templates"
@@ -263,9 +264,10 @@ Body.
 
 def build_site(tmp_path, monkeypatch, share_text="Call the council!", **overrides):
     """A real Pelican build of one alert, with a stand-in for the card plugin part."""
-    from alerts import buildstate
     from pelican import Pelican
     from pelican.settings import read_settings
+
+    from alerts import buildstate
 
     cardjobs = types.ModuleType("sharing.cardjobs")
     cardjobs.card_for = fake_card_for

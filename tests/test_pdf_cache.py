@@ -6,7 +6,6 @@ import logging
 from dataclasses import replace
 
 from printpdf.printpdf import pdf_href
-
 from tests.fixtures.pdf.sitebuild import build, make_alert, make_photo, settings, write_site
 
 

@@ -7,9 +7,9 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
-from alerts.i18n import long_datetime
 from pypdf import PdfReader
 
+from alerts.i18n import long_datetime
 from tests.fixtures.pdf.sitebuild import build, make_alert, make_photo, settings, tool, write_site
 
 SLUG = "save-the-library"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import tinycss2
 from markupsafe import Markup
+
 from printpdf.build import css_string, page_css
 from printpdf.qr import qr_svg
 from printpdf.sanitize import prepare

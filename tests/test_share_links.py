@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from alerts.model import Action, Alert
 from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
+
+from alerts.model import Action, Alert
 from sharing import links
 from sharing.sharing import SharingConfigError, jinja_globals, share_settings
 

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from twitter_text import parse_tweet
+
 from alerts.model import Action, Alert
 from alerts.problems import Problems
 from sharing import sharetext
-from twitter_text import parse_tweet
 
 CONFORMANCE = Path(__file__).parent / "fixtures" / "twitter-text" / "validate-weighted-length.yml"
 CASES = yaml.safe_load(CONFORMANCE.read_text(encoding="utf-8"))["tests"][
@@ -56,21 +57,21 @@ def test_link_counts_23_and_cjk_and_emoji_count_2():
 
 def test_a_post_that_fits_records_nothing():
     problems = Problems()
-    assert sharetext.check(make_alert(), URL, problems) == 31 + 1 + 23 + 1 + 12
+    assert sharetext.check(make_alert(), problems) == 31 + 1 + 23 + 1 + 12
     assert not problems.errors and not problems.warnings
 
 
 def test_exactly_280_fits():
     text = "x" * (280 - 1 - 23 - 1 - len("#SaveThePark"))
     problems = Problems()
-    assert sharetext.check(make_alert(share_text=text), URL, problems) == 280
+    assert sharetext.check(make_alert(share_text=text), problems) == 280
     assert not problems
 
 
 def test_a_long_post_is_an_error_at_the_share_text_line():
     problems = Problems()
     text = "x" * 250 + "🌳"  # 252 weighted
-    length = sharetext.check(make_alert(share_text=text), URL, problems)
+    length = sharetext.check(make_alert(share_text=text), problems)
     assert length == 252 + 1 + 23 + 1 + 12
     [problem] = problems.errors
     assert (problem.path, problem.line, problem.field) == (
@@ -82,10 +83,13 @@ def test_a_long_post_is_an_error_at_the_share_text_line():
 def test_without_share_text_the_title_is_measured_at_its_line():
     problems = Problems()
     alert = make_alert(share_text="", title="T" * 300, lines={"title": 2})
-    sharetext.check(alert, URL, problems)
+    sharetext.check(alert, problems)
     assert problems.errors[0].line == 2
 
 
-def test_without_siteurl_a_stand_in_link_counts_the_same():
-    assert sharetext.check(make_alert(), "", Problems()) == sharetext.check(
-        make_alert(), URL, Problems())
+def test_any_link_counts_23_so_the_site_address_does_not_matter():
+    # X links https://example.org/… and a long public address alike, as 23 characters.
+    short = sharetext.weighted_length(sharetext.post_text("Act", URL, ()))
+    long_url = URL + "alerts/" + "x" * 200 + "/"
+    assert sharetext.weighted_length(sharetext.post_text("Act", long_url, ())) == short
+    assert sharetext.check(make_alert(share_text="Act", hashtags=()), Problems()) == short

@@ -227,7 +227,7 @@ def title_slug(title: str, settings: dict, limit: int = 80) -> str:
 def first_paragraph(content: str) -> str:
     """The first paragraph of rendered HTML, as plain text on one line."""
     para = BeautifulSoup(content, "html.parser").find("p")
-    text = " ".join(para.get_text(" ").split()) if para else ""
+    text = " ".join(para.get_text().split()) if para else ""
     if len(text) > 300:
         text = text[:297].rsplit(" ", 1)[0] + "…"
     return text

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from pelican import signals
+
 from alerts import buildstate
 from alerts.i18n import register_strings
-from pelican import signals
 
 from .build import PdfStats, build_pdfs
 from .qr import qr_svg

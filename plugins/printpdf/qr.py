@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from alerts.i18n import register_strings, t
 from markupsafe import Markup, escape
+
+from alerts.i18n import register_strings, t
 
 register_strings({
     "en": {"qr_label": "QR code for {url}"},

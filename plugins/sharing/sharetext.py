@@ -7,8 +7,9 @@ from twitter_text import parse_tweet
 #: X's limit in weighted characters (twitter-text v3: a link counts 23, CJK and emoji 2).
 MAX_WEIGHTED = 280
 
-# Any link counts 23 whatever its length, so a stand-in measures the same as the real
-# one; it is used while SITEURL is empty (development builds).
+# X counts any link it recognises as 23, whatever its length, so the post is measured
+# with a stand-in: the same in development (no SITEURL) and for any public address, and
+# not fooled by an address X would not link (an IP address, localhost).
 STAND_IN_URL = "https://example.org/"
 
 
@@ -23,10 +24,10 @@ def weighted_length(text: str) -> int:
     return parse_tweet(text).weightedLength
 
 
-def check(alert, url: str, problems) -> int:
+def check(alert, problems) -> int:
     """Record a problem when the alert's post is too long; return its weighted length."""
     text = alert.share_text or alert.title
-    length = weighted_length(post_text(text, url or STAND_IN_URL, alert.hashtags))
+    length = weighted_length(post_text(text, STAND_IN_URL, alert.hashtags))
     if length > MAX_WEIGHTED:
         line = alert.lines.get("share_text", alert.lines.get("title", 1))
         over = length - MAX_WEIGHTED

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from pelican import signals
+
 from alerts import buildstate
 from alerts.i18n import register_strings, t
-from pelican import signals
 
 from . import links, meta, sharetext
 
@@ -143,9 +144,8 @@ def initialized(pelican) -> None:
 def check_share_text(generators) -> None:
     """Check every alert's post length once every generator has read its content."""
     state = buildstate.current()
-    url = site_url(generators[0].settings) if generators else ""
     for alert in state.alerts:
-        sharetext.check(alert, meta.absolute(url, alert.url), state.problems)
+        sharetext.check(alert, state.problems)
 
 
 def register():
