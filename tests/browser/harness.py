@@ -1,0 +1,167 @@
+"""What the browser gates and `make screenshots` share: a local static server, Debian's
+Chromium launched the one way that works here, and a map of the built site's page types."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM = "/usr/bin/chromium"
+#: Flags for Debian's Chromium as root in a container, with nothing phoning home: the
+#: browser's own background traffic would otherwise look like requests leaving the site.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 667}
+
+#: Page types every gate visits. The alert kinds are found in the built site
+#: (see `page_types`), so the sample content can change without editing the tests.
+PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "home", "archive", "tag",
+              "tags", "target", "targets", "about", "404"]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder as a static host does: a missing path gets 404.html with status 404."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class StaticServer:
+    """An HTTP server on 127.0.0.1 and a free port, bound at once so that its origin is
+    known before the site it serves is built (a build with SITEURL needs it)."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory) if directory else None
+        handler = functools.partial(self._handle)
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    def _handle(self, *args, **kwargs):
+        if self.directory is None:
+            raise RuntimeError("StaticServer: set .directory before serving")
+        return _Handler(*args, directory=str(self.directory), **kwargs)
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str = "") -> str:
+        return f"{self.origin}/{path.lstrip('/')}"
+
+    def start(self) -> StaticServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+        self._server.server_close()
+
+
+@contextmanager
+def serving(directory: Path):
+    server = StaticServer(directory).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def launch(playwright, **options):
+    """Debian's Chromium; `playwright install` is never needed (nor possible offline)."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True, **options)
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def alert_pages(output: Path) -> dict[str, dict]:
+    """Every built alert page (URL path → state, deadline and language), in slug order."""
+    found = {}
+    for index in sorted((output / "alerts").glob("*/index.html")):
+        soup = _soup(index)
+        article = soup.find(attrs={"data-alert": True})
+        if article is None:
+            continue
+        time = soup.select_one(".deadline time[datetime]")
+        found[index.parent.relative_to(output).as_posix() + "/"] = {
+            "state": article["data-state"],
+            "deadline": time["datetime"] if time else None,
+            "lang": soup.html.get("lang", "en"),
+            "image": soup.select_one(".photo img") is not None,
+        }
+    return found
+
+
+def page_types(output: Path) -> dict[str, str]:
+    """Page type → URL path (relative to the site root) of one built page of that type.
+
+    For each alert kind the first alert in slug order is taken; an open alert is one
+    with a deadline still more than the closing window away.
+    """
+    alerts = alert_pages(output)
+
+    def first(kind: str, test) -> str:
+        for path, info in alerts.items():
+            if test(info):
+                return path
+        raise AssertionError(f"the built site has no {kind} alert page; the browser "
+                             "gates need one of each (open, closing, closed, no deadline)")
+
+    def first_dir(folder: str) -> str:
+        pages = sorted((output / folder).glob("*/index.html"))
+        assert pages, f"the built site has no page under {folder}/"
+        return pages[0].parent.relative_to(output).as_posix() + "/"
+
+    types = {
+        "open": first("open", lambda i: i["state"] == "open" and i["deadline"]),
+        "closing": first("closing", lambda i: i["state"] == "closing"),
+        "closed": first("closed", lambda i: i["state"] == "closed"),
+        "no-deadline": first("no-deadline", lambda i: not i["deadline"]),
+        "home": "",
+        "archive": "archive/",
+        "tag": first_dir("tags"),
+        "tags": "tags/",
+        "target": first_dir("targets"),
+        "targets": "targets/",
+        "about": "about/",
+        "404": "404.html",
+    }
+    for kind, path in types.items():
+        file = output / (path + "index.html" if path == "" or path.endswith("/") else path)
+        assert file.is_file(), f"{kind}: {file} was not built"
+    return types
+
+
+def env_with(**extra: str) -> dict[str, str]:
+    return {**os.environ, **extra}

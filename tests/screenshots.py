@@ -1,0 +1,74 @@
+"""PNG screenshots of a built site for docs/: an alert page wide and on a phone, its print
+view, and the home page. Usage: python tests/screenshots.py OUTPUTDIR DOCSDIR"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.browser.harness import DESKTOP, PHONE, alert_pages, launch, serving
+
+#: The print view at US Letter's printable width (8.5 in less 2 × 0.75 in margins, 96 dpi).
+PRINT = {"width": 672, "height": 864}
+
+
+def pick_alert(output: Path) -> str:
+    """An alert a visitor can still act on, with a deadline (and a photo, if one has)."""
+    alerts = alert_pages(output)
+    live = [p for p, info in alerts.items() if info["state"] != "closed" and info["deadline"]]
+    if not live:
+        raise SystemExit(f"{output} has no open alert with a deadline to photograph")
+    with_photo = [p for p in live if alerts[p]["image"] and alerts[p]["lang"] == "en"]
+    return (with_photo or live)[0]
+
+
+def build_time() -> datetime | None:
+    """The build's "now", so the page's script shows what the build showed."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(raw), UTC) if raw.isdigit() else None
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    output, docs = Path(argv[0]), Path(argv[1])
+    if not (output / "index.html").is_file():
+        print(f"{output} has no index.html: build the site first (make html)", file=sys.stderr)
+        return 2
+    docs.mkdir(parents=True, exist_ok=True)
+    alert = pick_alert(output)
+    now = build_time()
+    shots = [
+        # name, path, viewport, media, full page
+        ("alert-desktop.png", alert, DESKTOP, "screen", True),
+        # The first screen only: what a phone shows before any scrolling.
+        ("alert-phone.png", alert, PHONE, "screen", False),
+        ("alert-phone-full.png", alert, PHONE, "screen", True),
+        ("alert-print.png", alert, PRINT, "print", True),
+        ("home.png", "", DESKTOP, "screen", True),
+    ]
+    with serving(output) as server, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for name, path, viewport, media, full in shots:
+            context = browser.new_context(viewport=viewport, device_scale_factor=1,
+                                          is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+            page = context.new_page()
+            if now:
+                page.clock.set_fixed_time(now)
+            page.emulate_media(media=media)
+            page.goto(server.url(path), wait_until="networkidle")
+            page.screenshot(path=str(docs / name), full_page=full, animations="disabled")
+            context.close()
+            print(f"{docs / name}  ({path or '/'}, {viewport['width']} px, {media})")
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
