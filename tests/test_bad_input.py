@@ -28,6 +28,7 @@ EVIL = "\"Quote\" 'apos' <b>bold</b> </script><script>alert(1)</script> & more"
 CODE_RAN = Path("/tmp/alerts-front-matter-ran-code")
 
 #: case → (line, field, words the message must contain[, file the problem names]).
+#: The line is the offending value's own, also inside a list of targets or actions.
 ERRORS: dict[str, tuple] = {
     # YAML
     "yaml-syntax-error": (10, "front-matter", "YAML syntax error"),
@@ -47,26 +48,26 @@ ERRORS: dict[str, tuple] = {
     "field-title-too-long": (2, "title", "keep it to 200"),
     "field-title-bidi-rlo": (2, "title", "U+202E"),
     "field-title-bidi-isolate": (2, "title", "U+2066, U+2069"),
-    "field-label-bidi": (6, "actions", "U+202E"),
+    "field-label-bidi": (7, "actions", "U+202E"),
     "field-target-bidi": (5, "targets", "U+202B"),
     "field-required-missing": (1, "actions", "is required"),
-    "field-action-unknown-kind": (6, "actions", "kind 'tweet' is not an action kind"),
-    "field-action-label-here": (6, "actions", "says nothing out of context"),
+    "field-action-unknown-kind": (9, "actions", "kind 'tweet' is not an action kind"),
+    "field-action-label-here": (7, "actions", "says nothing out of context"),
     "escape-hashtag-markup": (10, "hashtags", "is not a hashtag"),
     # URLs
-    "url-javascript": (6, "actions", "the javascript: scheme is not allowed"),
-    "url-javascript-mixed-case": (6, "actions", "the javascript: scheme is not allowed"),
-    "url-data": (6, "actions", "the data: scheme is not allowed"),
-    "url-vbscript": (6, "actions", "the vbscript: scheme is not allowed"),
-    "url-file": (6, "actions", "the file: scheme is not allowed"),
-    "url-entity-encoded": (6, "actions", "HTML entities"),
-    "url-entity-encoded-scheme": (6, "actions", "HTML entities"),
-    "url-leading-whitespace": (6, "actions", "spaces"),
-    "url-control-character": (6, "actions", "control characters"),
-    "url-leading-control": (6, "actions", "control characters"),
-    "url-protocol-relative": (6, "actions", "without a scheme (//host)"),
-    "url-target-javascript": (5, "targets", "the javascript: scheme is not allowed"),
-    "url-target-email-injection": (5, "targets", "is not an email address"),
+    "url-javascript": (8, "actions", "the javascript: scheme is not allowed"),
+    "url-javascript-mixed-case": (8, "actions", "the javascript: scheme is not allowed"),
+    "url-data": (8, "actions", "the data: scheme is not allowed"),
+    "url-vbscript": (8, "actions", "the vbscript: scheme is not allowed"),
+    "url-file": (8, "actions", "the file: scheme is not allowed"),
+    "url-entity-encoded": (8, "actions", "HTML entities"),
+    "url-entity-encoded-scheme": (8, "actions", "HTML entities"),
+    "url-leading-whitespace": (8, "actions", "spaces"),
+    "url-control-character": (8, "actions", "control characters"),
+    "url-leading-control": (8, "actions", "control characters"),
+    "url-protocol-relative": (8, "actions", "without a scheme (//host)"),
+    "url-target-javascript": (7, "targets", "the javascript: scheme is not allowed"),
+    "url-target-email-injection": (7, "targets", "is not an email address"),
     # merge tags
     "mergetag-unknown": (12, "body", "unknown merge tag [[Last_Name]]"),
     "mergetag-mailchimp-title": (2, "title", "*|FNAME|* is an email merge tag"),

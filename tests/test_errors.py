@@ -43,17 +43,17 @@ CASES = {
     "before-date": (alert(deadline="deadline: 2026-11-01"),
                     ":4: deadline: 2026-11-01T23:59:59-05:00 is not after the publication"),
     "javascript": (alert(actions="actions:\n  - label: Act now\n    url: javascript:alert(1)"),
-                   ":6: actions: Act now: url: the javascript: scheme is not allowed"),
+                   ":8: actions: Act now: url: the javascript: scheme is not allowed"),
     "data-mixed-case": (alert(actions="actions:\n  - label: Act now\n    url: DaTa:text/html,x"),
-                        ":6: actions: Act now: url: the data: scheme is not allowed"),
+                        ":8: actions: Act now: url: the data: scheme is not allowed"),
     "vbscript": (alert(actions="actions:\n  - label: Act now\n    url: vbscript:x"),
-                 ":6: actions: Act now: url: the vbscript: scheme is not allowed"),
+                 ":8: actions: Act now: url: the vbscript: scheme is not allowed"),
     "file": (alert(actions="actions:\n  - label: Act now\n    url: file:///etc/passwd"),
-             ":6: actions: Act now: url: the file: scheme is not allowed"),
+             ":8: actions: Act now: url: the file: scheme is not allowed"),
     "entity": (alert(actions="actions:\n  - label: Act now\n    url: javascript&#58;alert(1)"),
-               ":6: actions: Act now: url: the link contains HTML entities"),
+               ":8: actions: Act now: url: the link contains HTML entities"),
     "leading-space": (alert(actions="actions:\n  - label: Act now\n    url: '  javascript:x'"),
-                      ":6: actions: Act now: url: the link contains spaces"),
+                      ":8: actions: Act now: url: the link contains spaces"),
     "missing-image": ("---\nimage: images/nope.jpg\nimage_alt: A photo.\n" + MINIMAL_ALERT[4:],
                       ":2: image: 'images/nope.jpg' does not exist under content/"),
     "not-an-image": ("---\nimage: images/fake.jpg\nimage_alt: A photo.\n" + MINIMAL_ALERT[4:],
@@ -191,3 +191,72 @@ def test_make_new_writes_a_template_that_checks_cleanly(tmp_path):
     again = run_cli("new", "--title", 'Tell Congress: "act" now', "-i",
                     str(tmp_path / "content"), cwd=tmp_path, env={"SOURCE_DATE_EPOCH": str(EPOCH)})
     assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_every_problem_inside_lists_is_reported_on_its_own_line(make_site):
+    text = """\
+---
+title: Fund the clinic
+date: 2026-11-20
+targets:
+  - name: City council
+    emial: council@example.org
+  - Mayor
+  - name: Clinic board
+    url: javascript:alert(1)
+actions:
+  - label: Click here
+    url: javascript:alert(1)
+  - label: Sign the petition
+    url: https://example.org/sign
+    kind: petiton
+---
+
+Body.
+"""
+    site = make_site({"alerts/a.md": text})
+    messages = [str(p).split("alerts/a.md", 1)[1] for p in site.result.errors]
+    assert messages == [
+        ":6: targets: emial: unknown field; did you mean email?",
+        ":9: targets: Clinic board: url: the javascript: scheme is not allowed; "
+        "use one of https:, http:",
+        ":11: actions: label 'Click here' says nothing out of context (screen readers list "
+        "links by label); say what the action does, e.g. 'Call your representative'",
+        ":12: actions: Click here: url: the javascript: scheme is not allowed; "
+        "use one of https:, http:, mailto:, tel:",
+        ":15: actions: Sign the petition: kind 'petiton' is not an action kind; did you mean "
+        "petition? write one of call, email, letter, petition, donate, event, share, other",
+    ]
+
+
+def test_merge_tags_are_checked_in_every_front_matter_text(make_site):
+    text = """\
+---
+title: Fund the clinic
+date: 2026-11-20
+share_text: "Hey [[First_Name]], sign this"
+hashtags: [Clinic]
+targets:
+  - name: "Council member {{ contact.council }}"
+actions:
+  - label: "Sign, [[First_Name]]"
+    url: "https://example.org/p?email=*|EMAIL|*"
+---
+
+Body.
+"""
+    site = make_site({"alerts/a.md": text})
+    messages = [str(p).split("alerts/a.md", 1)[1] for p in site.result.errors]
+    assert messages == [
+        ":7: targets: {{ contact.council }} is an email merge tag and would show raw on the "
+        "page; replace it with plain words (e.g. 'friend')",
+        ":10: actions: *|EMAIL|* is an email merge tag and would show raw on the page; "
+        "replace it with plain words (e.g. 'friend')",
+    ]
+    fixed = text.replace("Council member {{ contact.council }}", "Council member").replace(
+        "?email=*|EMAIL|*", "")
+    site = make_site({"alerts/a.md": fixed})
+    assert site.result.ok, site.messages
+    page = site.alert("fund-the-clinic")
+    assert page.select_one("a.action").get_text() == "Sign, friend"
+    assert "[[" not in (site.output / "alerts/fund-the-clinic/index.html").read_text()

@@ -28,7 +28,20 @@ EMAIL = re.compile(rf"^{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}+$")
 
 
 class FieldError(ValueError):
-    """What is wrong with one field and how to write it."""
+    """What is wrong with one field and how to write it; `where` points inside the field
+    (".email", "[1].url") so the message can name the exact line."""
+
+    def __init__(self, message: str, where: str = ""):
+        super().__init__(message)
+        self.where = where
+
+
+class FieldErrors(ValueError):
+    """Several problems inside one field (a list of targets or actions)."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -118,71 +131,113 @@ def _target(item) -> Target:
     if not isinstance(item, dict):
         raise FieldError("each target is a name, or a mapping with name, role, phone, "
                          "email, url")
+    errors = _Errors()
+    known = ("name", "role", "phone", "email", "url")
     for key in item:
-        if key not in ("name", "role", "phone", "email", "url"):
-            known = ("name", "role", "phone", "email", "url")
-            raise FieldError(f"{key}: {unknown_key(key, known)}")
-    if isinstance(item.get("name"), dict) or any(isinstance(v, dict) for v in item.values()):
-        raise FieldError("a target's values must be text; write each target as a list item "
-                         "with name, role, phone, email, url")
-    name = text(item.get("name"), 200, "target name")
-    role = text(item["role"], 200, "role") if item.get("role") else None
+        if key not in known:
+            errors.add(f".{key}", f"{key}: {unknown_key(key, known)}")
+    for key, value in item.items():
+        if isinstance(value, (dict, list)):
+            errors.add(f".{key}", f"{key}: must be text; write each target as a list item "
+                       "with name, role, phone, email, url")
+    errors.raise_any()
+    name = errors.run(".name", text, item.get("name"), 200, "target name") or "target"
+    role = errors.run(".role", text, item["role"], 200, "role") if item.get("role") else None
     phone = phone_uri = email = url = None
     if item.get("phone"):
-        phone = text(item["phone"], 40, "phone number")
-        digits = re.sub(r"[^\d+]", "", phone)
-        if len(re.sub(r"\D", "", digits)) < 3 or "+" in digits[1:]:
-            raise FieldError(f"{name}: phone {phone!r} is not a phone number; write e.g. "
-                             "+1 202-555-0123")
+        phone = errors.run(".phone", text, item["phone"], 40, "phone number")
+        digits = re.sub(r"[^\d+]", "", phone or "")
+        if phone and (len(re.sub(r"\D", "", digits)) < 3 or "+" in digits[1:]):
+            errors.add(".phone", f"{name}: phone {phone!r} is not a phone number; write e.g. "
+                       "+1 202-555-0123")
         phone_uri = "tel:" + digits
     if item.get("email"):
-        email = text(item["email"], 200, "email address")
+        email = errors.run(".email", text, item["email"], 200, "email address")
         # One plain address: `?` or `,` would smuggle a subject, a cc or more recipients
         # into the page's mailto: link.
-        if not EMAIL.match(email):
-            raise FieldError(f"{name}: {email!r} is not an email address; write one address "
-                             "such as name@example.org")
+        if email and not EMAIL.match(email):
+            errors.add(".email", f"{name}: {email!r} is not an email address; write one "
+                       "address such as name@example.org")
     if item.get("url"):
         try:
             url = check_url(item["url"], WEB_SCHEMES)
         except URLError as exc:
-            raise FieldError(f"{name}: url: {exc}") from None
+            errors.add(".url", f"{name}: url: {exc}")
+    errors.raise_any()
     return Target(name, role, phone, phone_uri, email, url)
 
 
 def _targets(value, _):
     if isinstance(value, dict) and value and "name" not in value:
         raise FieldError("is a mapping of mappings; write a list, one `- name: …` per target")
-    return tuple(_target(item) for item in one_or_many(value, "target"))
+    return _each(one_or_many(value, "target"), _target, isinstance(value, list))
 
 
 def _action(item) -> Action:
     if not isinstance(item, dict):
         raise FieldError("each action is a mapping, e.g. {label: Call your representative, "
                          "url: 'tel:+12025551234', kind: call}")
+    errors = _Errors()
     for key in item:
         if key not in ("label", "url", "kind"):
-            raise FieldError(f"{key}: {unknown_key(key, ('label', 'url', 'kind'))}")
-    label = text(item.get("label"), 120, "button label")
-    if re.fullmatch(r"(click )?here[.!>]*|read more|more|link", label.lower()):
-        raise FieldError(f"label {label!r} says nothing out of context (screen readers list "
-                         "links by label); say what the action does, e.g. 'Call your "
-                         "representative'")
+            errors.add(f".{key}", f"{key}: {unknown_key(key, ('label', 'url', 'kind'))}")
+    label = errors.run(".label", text, item.get("label"), 120, "button label")
+    if label and re.fullmatch(r"(click )?here[.!>]*|read more|more|link", label.lower()):
+        errors.add(".label", f"label {label!r} says nothing out of context (screen readers "
+                   "list links by label); say what the action does, e.g. 'Call your "
+                   "representative'")
     try:
         url = check_url(item.get("url"))
     except URLError as exc:
-        raise FieldError(f"{label}: url: {exc}") from None
+        errors.add(".url", f"{label or 'action'}: url: {exc}")
     kind = item.get("kind") or "other"
     if kind not in ACTION_KINDS:
-        raise FieldError(f"{label}: kind {kind!r} is not an action kind; write one of "
-                         f"{', '.join(ACTION_KINDS)}")
+        close = difflib.get_close_matches(str(kind), ACTION_KINDS, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        errors.add(".kind", f"{label}: kind {kind!r} is not an action kind; {hint}write one "
+                   f"of {', '.join(ACTION_KINDS)}")
+    errors.raise_any()
     return Action(label, url, kind)
 
 
 def _actions(value, _):
     if isinstance(value, str):
         raise FieldError("is a single text; write a list of actions, each with label and url")
-    return tuple(_action(item) for item in one_or_many(value, "action"))
+    return _each(one_or_many(value, "action"), _action, isinstance(value, list))
+
+
+def _each(items: list, parse, listed: bool) -> tuple:
+    """Parse every item, reporting the problems of all items, not just the first."""
+    errors, parsed = _Errors(), []
+    for index, item in enumerate(items):
+        parsed.append(errors.run(f"[{index}]" if listed else "", parse, item))
+    errors.raise_any()
+    return tuple(parsed)
+
+
+class _Errors:
+    """Problems found inside one field, each with where it is (".email", "[1].url")."""
+
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(FieldError(message, where))
+
+    def run(self, where: str, parse, *args):
+        try:
+            return parse(*args)
+        except FieldErrors as group:
+            self.items.extend(FieldError(str(e), where + e.where) for e in group.errors)
+        except FieldError as exc:
+            self.items.append(FieldError(str(exc), where + exc.where))
+        return None
+
+    def raise_any(self) -> None:
+        if len(self.items) == 1:
+            raise self.items[0]
+        if self.items:
+            raise FieldErrors(self.items)
 
 
 def _hashtags(value, _):
@@ -266,7 +321,8 @@ ALERT_FIELDS: dict[str, Field] = {
     "image": Field(_image),
     "image_alt": Field(_plain(300, "image description")),
     "image_caption": Field(_plain(300, "caption")),
-    "share_text": Field(_plain(280, "share text")),
+    # Its length with the link and hashtags is checked by the sharing plugin (X's rules).
+    "share_text": Field(_plain(1000, "share text")),
     "hashtags": Field(_hashtags),
 }
 
@@ -276,6 +332,15 @@ PAGE_FIELDS: dict[str, Field] = {
     "save_as": Field(_plain(200, "output path")),
     "url": Field(_plain(200, "URL path")),
 }
+
+
+def line_of(lines: dict[str, int], where: str) -> int:
+    """The line of `where` ("targets[1].email"), or of the nearest value around it."""
+    while where:
+        if where in lines:
+            return lines[where]
+        where = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", where)
+    return 1
 
 
 def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
@@ -296,8 +361,9 @@ def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
             continue  # the zone itself was wrong: that is the problem to report
         try:
             parsed[key] = field.parse(values[key], parsed)
-        except FieldError as exc:
-            problems.append((lines.get(key, 1), key, str(exc)))
+        except (FieldError, FieldErrors) as exc:
+            for error in getattr(exc, "errors", [exc]):
+                problems.append((line_of(lines, key + error.where), key, str(error)))
             if key == "timezone":
                 parsed["timezone"] = None
     if values.get("image") is not None and values.get("image_alt") is None:

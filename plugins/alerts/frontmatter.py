@@ -101,11 +101,18 @@ def _load(yaml_text: str) -> tuple[dict, dict[str, int]]:
             # An unclosed quote or bracket runs to the end: name the line it opened on.
             mark = exc.context_mark
         line = (mark.line + 2) if mark else 2
-        raise FrontMatterError(
-            line, "front-matter",
-            f"YAML syntax error: {problem}; check indentation, and quote values "
-            "that contain `: ` or start with a special character",
-        ) from None
+        how = ("check indentation, and quote values that contain `: ` or start with a "
+               "special character")
+        source = yaml_text.split("\n")
+        text_line = source[line - 2] if 0 <= line - 2 < len(source) else ""
+        hashed = [i for i, text in enumerate(source) if re.search(r"[\[,]\s*#", text)]
+        if "\t" in text_line:
+            how = "YAML does not allow tabs: indent with spaces"
+        elif hashed:  # `[#BikeLanes]`: the # starts a comment and the list never closes
+            line = hashed[0] + 2
+            how = "a # starts a comment in YAML: write hashtags without it, or quote them"
+        raise FrontMatterError(line, "front-matter", f"YAML syntax error: {problem}; {how}",
+                               ) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(2, "front-matter", f"not valid YAML: {exc}") from None
     if node is None:
@@ -117,12 +124,12 @@ def _load(yaml_text: str) -> tuple[dict, dict[str, int]]:
             "field, e.g. `title: Save the park`",
         )
     converter = _Converter()
-    values, lines = {}, {}
+    values = {}
     for key_node, value_node in node.value:
         key = converter.key(key_node, values)
-        lines[key] = key_node.start_mark.line + 2
-        values[key] = converter.value(value_node)
-    return values, lines
+        converter.lines[key] = key_node.start_mark.line + 2
+        values[key] = converter.value(value_node, key)
+    return values, converter.lines
 
 
 class _Converter:
@@ -130,6 +137,9 @@ class _Converter:
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        #: Line of every value: "targets" for a key, "targets[1]" for an item of its list,
+        #: "targets[1].email" for a key inside that item.
+        self.lines: dict[str, int] = {}
 
     def key(self, node: yaml.Node, existing: dict) -> str:
         if not isinstance(node, yaml.ScalarNode):
@@ -139,7 +149,7 @@ class _Converter:
             raise _error(node, key, "this field is given twice; keep one of them")
         return key
 
-    def value(self, node: yaml.Node):
+    def value(self, node: yaml.Node, where: str):
         if id(node) in self.seen:
             raise _error(node, "front-matter", "YAML aliases (*name) are not supported; "
                          "write the value out again")
@@ -154,11 +164,16 @@ class _Converter:
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.value(item) for item in node.value]
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[f"{where}[{index}]"] = item.start_mark.line + 2
+                items.append(self.value(item, f"{where}[{index}]"))
+            return items
         mapping = {}
         for key_node, value_node in node.value:
             key = self.key(key_node, mapping)
-            mapping[key] = self.value(value_node)
+            self.lines[f"{where}.{key}"] = key_node.start_mark.line + 2
+            mapping[key] = self.value(value_node, f"{where}.{key}")
         return mapping
 
 

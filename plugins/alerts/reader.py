@@ -20,7 +20,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
 from . import buildstate, frontmatter, images, mergetags
-from .fields import ALERT_FIELDS, PAGE_FIELDS, parse_fields
+from .fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
 from .model import Alert
 from .problems import AlertError
 from .settings import alert_settings
@@ -106,12 +106,9 @@ class AlertReader(MarkdownReader):
     def _read_front(self, source_path, front, is_alert):
         conf = alert_settings(self.settings)
         table = ALERT_FIELDS if is_alert else PAGE_FIELDS
-        values = dict(front.values)
         merge_fallbacks = conf["merge_tags"]
-        for key in ("title", "summary"):
-            if isinstance(values.get(key), str):
-                values[key] = self._merge(values[key], merge_fallbacks,
-                                          front.lines.get(key, 1), key)
+        values = {key: self._merge_value(value, key, key, merge_fallbacks, front.lines)
+                  for key, value in front.values.items()}
         parsed, problems = parse_fields(values, front.lines, table, self._site_zone())
         for line, field, message in problems:
             self._problem(line, field, message)
@@ -130,6 +127,18 @@ class AlertReader(MarkdownReader):
             metadata["save_as"] = alert.url + "index.html"
             buildstate.current().alerts.append(alert)
         return content, metadata
+
+    def _merge_value(self, value, field, where, fallbacks, lines):
+        """Merge tags in every text of the front-matter: labels, names, alt text, URLs…"""
+        if isinstance(value, str):
+            return self._merge(value, fallbacks, line_of(lines, where), field)
+        if isinstance(value, list):
+            return [self._merge_value(item, field, f"{where}[{i}]", fallbacks, lines)
+                    for i, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {key: self._merge_value(item, field, f"{where}.{key}", fallbacks, lines)
+                    for key, item in value.items()}
+        return value
 
     def _merge(self, text, fallbacks, first_line, field):
         result, problems = mergetags.replace(text, fallbacks)
@@ -151,10 +160,10 @@ class AlertReader(MarkdownReader):
                 or "date" not in parsed:
             return None
         image = None
-        if parsed.get("image") and parsed.get("image_alt"):
+        if parsed.get("image"):
             try:
                 image = images.check(Path(self.settings["PATH"]), parsed["image"],
-                                     parsed["image_alt"], parsed.get("image_caption"))
+                                     parsed.get("image_alt") or "", parsed.get("image_caption"))
             except images.ImageProblem as exc:
                 self._problem(front.lines.get("image", 1), "image", str(exc))
         for action in parsed["actions"]:
