@@ -256,3 +256,17 @@ def test_the_sample_content_builds_cleanly(make_site):
               (site.html(str(p.relative_to(site.output))).select_one("article.alert")
                for p in (site.output / "alerts").glob("*/index.html"))}
     assert states == {"open", "closing", "closed"}
+
+
+def test_a_draft_is_built_under_drafts_and_listed_nowhere(make_site, photo):
+    text = MINIMAL_ALERT.replace("title: Tell", "status: draft\nimage: images/photo.jpg\n"
+                                 "image_alt: Candles.\ntitle: Tell")
+    site = make_site({"alerts/a.md": text, "images/photo.jpg": photo}, pdf=True)
+    assert site.result.ok, site.messages
+    slug = "tell-the-council-to-fund-the-clinic"
+    page = site.html(f"drafts/{slug}/index.html")
+    assert page.h1.get_text() == "Tell the council to fund the clinic"
+    assert (site.output / f"drafts/{slug}/photo.jpg").is_file()
+    assert page.select_one('link[type="application/pdf"]') is None
+    assert not (site.output / "alerts").exists()
+    assert site.html("index.html").select(".alert-item") == []

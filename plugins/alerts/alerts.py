@@ -67,6 +67,7 @@ def sort_alerts(generator) -> None:
         article.alert.state = deadline.state(
             article.alert.deadline, state.now, conf["closing_soon_hours"])
     state.alerts = [article.alert for article in published]
+    state.drafts = [a.alert for a in generator.drafts if hasattr(a, "alert")]
     _check_slugs(generator.articles + generator.translations + generator.drafts, state)
 
     originals = [a for a in generator.articles if hasattr(a, "alert")]
@@ -89,11 +90,11 @@ def sort_alerts(generator) -> None:
 
 def _check_slugs(articles, state) -> None:
     """Two alerts may not share a page: report each against the first by file name."""
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+    groups: dict[str, list] = defaultdict(list)
     for article in articles:
         alert = getattr(article, "alert", None)
         if alert is not None:
-            groups[(alert.slug.lower(), alert.lang if alert.translation else "")].append(alert)
+            groups[alert.url.lower()].append(alert)  # the page two alerts would share
     for group in groups.values():
         first, *others = sorted(group, key=lambda a: a.source_path)
         for other in others:
@@ -138,7 +139,7 @@ def publish_images(pelican) -> None:
     """Write each alert's photo, without metadata, beside its page."""
     state = buildstate.current()
     output = Path(pelican.settings["OUTPUT_PATH"])
-    for alert in state.alerts:
+    for alert in state.alerts + state.drafts:
         if alert.image is not None:
             images.publish(alert.image, output / alert.url / alert.image.output_name)
 

@@ -21,6 +21,7 @@ class BuildState:
     settings: dict
     output_path: Path
     alerts: list[Alert] = field(default_factory=list)
+    drafts: list[Alert] = field(default_factory=list)  # built, but get no card or PDF
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad
     problems: Problems = field(default_factory=Problems)
 

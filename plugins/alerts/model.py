@@ -77,6 +77,7 @@ class Alert:
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     translation: bool = False  # a translation of another alert with the same slug
+    draft: bool = False  # status: draft — built under drafts/, listed nowhere
     #: Filled in once per build from "now" (see alerts.deadline).
     state: str = OPEN
     #: Line of each front-matter field, for messages raised after parsing.
@@ -85,6 +86,8 @@ class Alert:
     @property
     def url(self) -> str:
         """The alert page's URL, relative to SITEURL (ends with a slash)."""
+        if self.draft:
+            return f"drafts/{self.slug}/"
         if self.translation:
             return f"alerts/{self.slug}/{self.lang}/"
         return f"alerts/{self.slug}/"

@@ -187,6 +187,7 @@ class AlertReader(MarkdownReader):
             deadline=parsed.get("deadline"), modified=parsed.get("modified"),
             image=image, hashtags=parsed.get("hashtags", ()), tags=parsed.get("tags", ()),
             authors=authors, translation=bool(parsed.get("translation")),
+            draft=parsed.get("status") == "draft",
             lines=dict(front.lines),
         )
 
@@ -196,8 +197,9 @@ class AlertReader(MarkdownReader):
                     "save_as", "url", "category"):
             if parsed.get(key) is not None:
                 metadata[key] = parsed[key]
-        if "category" in metadata:
-            metadata["category"] = self.process_metadata("category", metadata["category"])
+        # Pelican gives articles its DEFAULT_CATEGORY, but not drafts, which then fail.
+        metadata["category"] = self.process_metadata(
+            "category", metadata.get("category") or self.settings["DEFAULT_CATEGORY"])
         if parsed.get("tags"):
             metadata["tags"] = self.process_metadata("tags", ",".join(parsed["tags"]))
         authors = parsed.get("authors") or ([parsed["author"]] if parsed.get("author") else [])
