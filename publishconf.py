@@ -6,9 +6,10 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *
 
-# The public address of the site. Share links, social cards and the feed need it
-# absolute; set SITEURL in the environment or edit the default here.
-SITEURL = os.environ.get("SITEURL", "https://alerts.example.org")
+# The public address of the site, e.g. https://alerts.example.org: share links, social
+# cards, PDFs and the feed need it absolute. `make publish SITEURL=https://…`, or write it
+# here; a publish build without it stops with a message.
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 

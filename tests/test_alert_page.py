@@ -270,3 +270,38 @@ def test_a_draft_is_built_under_drafts_and_listed_nowhere(make_site, photo):
     assert page.select_one('link[type="application/pdf"]') is None
     assert not (site.output / "alerts").exists()
     assert site.html("index.html").select(".alert-item") == []
+
+
+def test_body_photos_are_published_beside_the_page_without_metadata(make_site, tmp_path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 29.0)}  # GPSInfo: latitude
+    photo = poster_photo(tmp_path / "gps.jpg", size=(800, 500), exif=exif.tobytes())
+    body = ("\n![Marchers on the bridge](/images/gps.jpg)\n\n"
+            "![The same photo again]({static}/images/gps.jpg)\n\n"
+            "![Relative path](../images/gps.jpg)\n")
+    site = make_site({"alerts/a.md": MINIMAL_ALERT + body, "images/gps.jpg": photo.read_bytes(),
+                      "pages/about.md": "Title: About\n\n![Our office](/images/gps.jpg)\n"})
+    assert site.result.ok, site.messages
+    page = site.alert("tell-the-council-to-fund-the-clinic")
+    srcs = {img["src"] for img in page.select(".body img")}
+    assert srcs == {"gps.jpg"}
+    for folder in ("alerts/tell-the-council-to-fund-the-clinic", "about"):
+        with Image.open(site.output / folder / "gps.jpg") as published:
+            assert not published.getexif() and "exif" not in published.info
+    assert site.html("about/index.html").select_one("article img")["src"] == "gps.jpg"
+    assert not (site.output / "images").exists()
+
+
+def test_remote_and_undescribed_body_images_are_errors(make_site):
+    body = "\nSee ![a chart](https://tracker.example/pixel.png).\n\nAnd ![](/images/x.jpg)\n"
+    site = make_site({"alerts/a.md": MINIMAL_ALERT + body})
+    messages = [str(p).split("alerts/a.md", 1)[1] for p in site.result.errors]
+    assert messages == [
+        ":14: body: the image https://tracker.example/pixel.png is on another site, which "
+        "would see every reader of this page; save the photo under content/images/ and write "
+        "![what it shows](/images/photo.jpg)",
+        ":16: body: the image /images/x.jpg has no description; write what it shows between "
+        "the brackets: ![what it shows](…)",
+    ]

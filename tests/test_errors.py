@@ -260,3 +260,24 @@ Body.
     page = site.alert("fund-the-clinic")
     assert page.select_one("a.action").get_text() == "Sign, friend"
     assert "[[" not in (site.output / "alerts/fund-the-clinic/index.html").read_text()
+
+
+@pytest.mark.parametrize(("siteurl", "words"), [
+    ("", "SITEURL is not set, and a published site needs its public address"),
+    ("act.example.net", "SITEURL='act.example.net' is not a site address"),
+])
+def test_publish_needs_a_real_siteurl(make_site, monkeypatch, siteurl, words):
+    monkeypatch.setenv("SITEURL", siteurl)
+    site = make_site({"alerts/a.md": MINIMAL_ALERT}, conf=ROOT / "publishconf.py")
+    assert not site.result.ok
+    assert len(site.result.failures) == 1 and words in site.result.failures[0]
+    assert not site.output.exists()
+
+
+def test_publish_with_siteurl_makes_absolute_links(make_site, monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://alerts.example.org")
+    site = make_site({"alerts/a.md": MINIMAL_ALERT}, conf=ROOT / "publishconf.py")
+    assert site.result.ok, site.messages
+    page = site.alert("tell-the-council-to-fund-the-clinic")
+    assert page.select_one('link[rel="canonical"]')["href"] == \
+        "https://alerts.example.org/alerts/tell-the-council-to-fund-the-clinic/"

@@ -14,7 +14,7 @@ from . import buildstate, deadline, headers, i18n, images
 from .model import CLOSED
 from .problems import display_path
 from .reader import AlertReader
-from .settings import alert_settings, check_paths
+from .settings import alert_settings, check_paths, check_siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 def initialize(pelican) -> None:
     settings = pelican.settings
     check_paths(settings)
+    check_siteurl(settings)
     conf = alert_settings(settings)
     state = buildstate.start(buildstate.BuildState(
         now=deadline.build_now(), settings=settings,
@@ -136,12 +137,10 @@ def get_generators(_pelican):
 
 
 def publish_images(pelican) -> None:
-    """Write each alert's photo, without metadata, beside its page."""
-    state = buildstate.current()
+    """Write every photo, without metadata, into the folder of the page that shows it."""
     output = Path(pelican.settings["OUTPUT_PATH"])
-    for alert in state.alerts + state.drafts:
-        if alert.image is not None:
-            images.publish(alert.image, output / alert.url / alert.image.output_name)
+    for folder, image in dict.fromkeys(buildstate.current().images):
+        images.publish(image, output / folder / image.output_name)
 
 
 def register():

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .model import Alert
+from .model import Alert, AlertImage
 from .problems import Problems
 
 
@@ -22,6 +22,8 @@ class BuildState:
     output_path: Path
     alerts: list[Alert] = field(default_factory=list)
     drafts: list[Alert] = field(default_factory=list)  # built, but get no card or PDF
+    #: Photos to publish without metadata: (the page's folder, the image).
+    images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad
     problems: Problems = field(default_factory=Problems)
 

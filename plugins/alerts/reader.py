@@ -19,7 +19,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
-from . import buildstate, frontmatter, images, mergetags
+from . import bodyimages, buildstate, frontmatter, images, mergetags
 from .fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
 from .model import Alert
 from .problems import AlertError
@@ -59,7 +59,7 @@ class AlertReader(MarkdownReader):
             self._refuse_outside_link(source_path)
             text = self._decode(Path(source_path).read_bytes())
             if not is_alert and not frontmatter.has_front_matter(text):
-                return super().read(source_path)  # Pelican's `Key: value` header
+                return self._read_native(source_path, text)
             try:
                 front = frontmatter.split(text)
             except frontmatter.FrontMatterError as exc:
@@ -103,6 +103,33 @@ class AlertReader(MarkdownReader):
             raise _Stop(1, "file", f"is a link to {real}, outside the content folder; "
                         "copy the file into content/ instead of linking to it")
 
+    def _read_native(self, source_path, text):
+        """A page with Pelican's `Key: value` header: Pelican reads it, we clean the body."""
+        content, metadata = super().read(source_path)
+        slug = metadata.get("slug") or title_slug(str(metadata.get("title", "")),
+                                                  self.settings, limit=1000)
+        metadata["slug"] = slug
+        content = self._localize_images(self._clean(content), text, 1, source_path,
+                                        metadata.get("url") or self._page_url(slug))
+        if self._problems:
+            raise _Stop(0, "", "")
+        return content, metadata
+
+    def _page_url(self, slug: str) -> str:
+        return self.settings["PAGE_URL"].format(slug=slug)
+
+    def _localize_images(self, content, body, body_line, source_path, folder) -> str:
+        """Body photos become checked, metadata-free copies beside the page."""
+        content, found, problems = bodyimages.localize(
+            content, str(source_path), Path(self.settings["PATH"]))
+        for problem in problems:
+            offset = body.find(problem.src) if problem.src else -1
+            line = body_line + (body.count("\n", 0, offset) if offset >= 0 else 0)
+            self._problem(line, "body", str(problem))
+        state = buildstate.current()
+        state.images.extend((folder, image) for image in found)
+        return content
+
     def _read_front(self, source_path, front, is_alert):
         conf = alert_settings(self.settings)
         table = ALERT_FIELDS if is_alert else PAGE_FIELDS
@@ -115,6 +142,19 @@ class AlertReader(MarkdownReader):
         body = self._merge(front.body, merge_fallbacks, front.body_line, "body")
         content = self._render(body)
         alert = self._alert(source_path, parsed, front, content) if is_alert else None
+        if is_alert and alert is not None:
+            folder = alert.url
+        elif not is_alert and "title" in parsed:
+            parsed["slug"] = parsed.get("slug") or title_slug(parsed["title"], self.settings,
+                                                              limit=1000)
+            folder = parsed.get("url") or self._page_url(parsed["slug"])
+        else:
+            folder = None
+        if folder is not None:
+            content = self._localize_images(content, front.body, front.body_line,
+                                            source_path, folder)
+            if alert is not None and alert.image is not None:
+                buildstate.current().images.append((folder, alert.image))
         if any(not warning for *_, warning in self._problems):
             raise _Stop(0, "", "")  # already recorded: skip the file
         metadata = self._pelican_metadata(parsed, content)
@@ -147,8 +187,10 @@ class AlertReader(MarkdownReader):
         return result
 
     def _render(self, body: str) -> str:
-        md = Markdown(**self.settings["MARKDOWN"])
-        rendered = md.convert(body)
+        return self._clean(Markdown(**self.settings["MARKDOWN"]).convert(body))
+
+    def _clean(self, rendered: str) -> str:
+        """Rendered HTML reduced to the allow-list: no script, style, frame, form, handler."""
         return nh3.clean(
             rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
             url_schemes={"http", "https", "mailto", "tel"},

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .deadline import ConfigError
 
@@ -34,8 +36,9 @@ def merge(settings: dict) -> dict:
         raise ConfigError("ALERTS must be a dict, e.g. ALERTS = {'closing_soon_hours': 72}")
     for key in given:
         if key not in DEFAULTS:
-            logger.warning("alerts: unknown key ALERTS[%r] is ignored; known keys: %s",
-                           key, ", ".join(DEFAULTS))
+            close = difflib.get_close_matches(key, list(DEFAULTS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(DEFAULTS)
+            logger.warning("alerts: unknown key ALERTS[%r] is ignored; %s", key, hint)
     merged = {**DEFAULTS, **given}
     hours = merged["closing_soon_hours"]
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or hours < 0:
@@ -47,6 +50,22 @@ def merge(settings: dict) -> dict:
         raise ConfigError("ALERTS['merge_tags'] maps tag names to one line of text, e.g. "
                           "{'First_Name': 'friend'}")
     return merged
+
+
+def check_siteurl(settings: dict) -> None:
+    """A site built with absolute URLs (publishconf.py) needs a real public address."""
+    if settings.get("RELATIVE_URLS"):
+        return
+    url = settings.get("SITEURL") or ""
+    if not url:
+        raise ConfigError("SITEURL is not set, and a published site needs its public "
+                          "address for links, cards and PDFs; run `make publish "
+                          "SITEURL=https://alerts.example.org` or set it in publishconf.py")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or url.endswith("/") \
+            or parts.query or parts.fragment:
+        raise ConfigError(f"SITEURL={url!r} is not a site address; write it with its "
+                          "scheme and without a trailing slash, e.g. https://alerts.example.org")
 
 
 def check_paths(settings: dict) -> None:
