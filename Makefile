@@ -63,9 +63,12 @@ html: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(SITE) check $(SITE_ARGS)
 
+# TITLE reaches the command through the environment, so `$`, quotes and backticks in a
+# title stay text instead of being run by the shell.
+new: export ALERT_TITLE := $(value TITLE)
 new: $(VENV)/.installed
-	@test -n "$(TITLE)" || { echo 'usage: make new TITLE="Tell Congress: ..."'; exit 2; }
-	@$(SITE) new --title "$(TITLE)" -i $(INPUTDIR)
+	@test -n "$$ALERT_TITLE" || { echo 'usage: make new TITLE="Tell Congress: ..."'; exit 2; }
+	@$(SITE) new --title "$$ALERT_TITLE" -i $(INPUTDIR)
 
 clean:
 	rm -rf $(OUTPUTDIR) $(CURDIR)/.cache

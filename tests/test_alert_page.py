@@ -182,7 +182,8 @@ def test_home_lists_open_alerts_by_deadline_and_archive_lists_closed(make_site):
     def alert(slug, deadline):
         line = f"deadline: {deadline}\n" if deadline else ""
         return MINIMAL_ALERT.replace("deadline: 2026-12-20T17:00\n", line).replace(
-            "title: Tell the council to fund the clinic", f"title: Alert {slug}\nslug: {slug}"
+            "title: Tell the council to fund the clinic",
+            f"title: Alert {slug}\nslug: {slug}\ntags: [health]"
         ).replace("date: 2026-11-20T09:00", "date: 2026-01-01T09:00")
     site = make_site({
         "alerts/a.md": alert("later", "2027-02-01"),
@@ -197,6 +198,9 @@ def test_home_lists_open_alerts_by_deadline_and_archive_lists_closed(make_site):
     assert home == ["Alert soon", "Alert mid", "Alert later", "Alert none"]
     archive = [a.get_text() for a in site.html("archive/index.html").select(".alert-item h2 a")]
     assert archive == ["Alert old", "Alert older"]
+    for listing in ("tags/health/index.html", "targets/city-council/index.html"):
+        items = [a.get_text() for a in site.html(listing).select(".alert-item h2 a")]
+        assert items == home + archive, listing
     item = site.html("index.html").select_one(".alert-item")
     assert "City council" in item.get_text() and "The clinic closes" in item.get_text()
 

@@ -158,14 +158,26 @@ def test_rtl_is_detected_from_the_characters():
     assert cardtext.is_rtl("2024", default=True)
 
 
-def test_a_character_no_font_has_is_reported_by_name(tmp_path):
+def test_a_character_no_font_has_is_named_and_left_off_the_card(tmp_path):
     alert = make_alert("Save the \u0378 river \U0010fffd", lines={"title": 3})
     problems = Problems()
-    cardjobs.jobs_for([alert], {"SITENAME": "Alerts"}, LAYOUT, problems)
-    [problem] = problems.errors
+    [job, _site] = cardjobs.jobs_for([alert], {"SITENAME": "Alerts"}, LAYOUT, problems)
+    [problem] = problems.warnings
+    assert not problems.errors
     text = str(problem)
-    assert text.startswith("content/alerts/river.md:3: title: no card font has the characters")
+    assert text.startswith("content/alerts/river.md:3: warning: title: no card font has the "
+                           "characters")
     assert "U+0378" in text and "U+10FFFD" in text and "apt-get install fonts-noto" in text
+    assert job.spec.title == "Save the river"  # no empty box where the glyph would be
+
+
+def test_an_emoji_in_a_title_is_left_off_the_card_with_a_warning():
+    alert = make_alert("Stand up \u270a\U0001f3fd for the river", lines={"title": 3})
+    problems = Problems()
+    [job, _site] = cardjobs.jobs_for([alert], {"SITENAME": "Alerts"}, LAYOUT, problems)
+    [problem] = problems.warnings
+    assert "symbols and colour emoji have no glyph in the card fonts" in str(problem)
+    assert job.spec.title == "Stand up for the river"
 
 
 def test_a_very_long_title_ends_in_an_ellipsis_within_four_lines():

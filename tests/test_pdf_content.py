@@ -167,3 +167,11 @@ def test_page_declares_its_pdf(letter):
     output, _ = letter
     page = (output / "alerts" / SLUG / "index.html").read_text("utf-8")
     assert f'<link rel="alternate" type="application/pdf" href="{SLUG}.pdf">' in page
+
+
+@pytest.mark.parametrize("size", ["Legall", "A4 sideways", "12 34"])
+def test_a_misspelt_page_size_is_a_clear_error(size):
+    from printpdf.settings import PdfSettingsError, merge
+
+    with pytest.raises(PdfSettingsError, match=r"is not a page size; write one of A3, A4"):
+        merge({"page_size": size})

@@ -121,9 +121,26 @@ def _serve(args) -> int:
     return 0
 
 
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as a host would: a missing page gets the site's own 404.html."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+
 def _server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
     # The path is looked up per request, so a build that swaps the folder is served at once.
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler = functools.partial(_SiteHandler, directory=str(directory))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 

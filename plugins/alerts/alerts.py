@@ -71,22 +71,29 @@ def sort_alerts(generator) -> None:
     state.drafts = [a.alert for a in generator.drafts if hasattr(a, "alert")]
     _check_slugs(generator.articles + generator.translations + generator.drafts, state)
 
-    originals = [a for a in generator.articles if hasattr(a, "alert")]
+    originals = sorted((a for a in generator.articles if hasattr(a, "alert")), key=listing_order)
     open_alerts = [a for a in originals if a.alert.state != CLOSED]
-    open_alerts.sort(key=lambda a: (a.alert.deadline is None,
-                                    a.alert.deadline or a.alert.date,
-                                    -a.alert.date.timestamp(), a.alert.slug))
     closed = [a for a in originals if a.alert.state == CLOSED]
-    closed.sort(key=lambda a: (-a.alert.deadline.timestamp(), a.alert.slug))
     by_target = defaultdict(list)
     for article in originals:
         for target in article.alert.targets:
             by_target[target.name].append(article)
+    for tagged in generator.tags.values():
+        tagged.sort(key=listing_order)
     generator.context.update({
         "open_alerts": open_alerts,
         "closed_alerts": closed,
         "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
     })
+
+
+def listing_order(article) -> tuple:
+    """Open alerts first, soonest deadline first (none last); then closed, latest first."""
+    alert = article.alert
+    if alert.state == CLOSED:
+        return (1, -alert.deadline.timestamp(), alert.slug)
+    due = alert.deadline or alert.date
+    return (0, alert.deadline is None, due.timestamp(), -alert.date.timestamp(), alert.slug)
 
 
 def _check_slugs(articles, state) -> None:

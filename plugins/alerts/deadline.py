@@ -113,15 +113,13 @@ def time_left(deadline: datetime, now: datetime, lang: str | None = None) -> str
         return t("closed", lang)
     minutes = int(seconds // 60)
     if minutes < 1:
-        amount = t("less_than_minute", lang)
+        unit, n = "less_than_minute", 1
     elif minutes < 60:
-        amount = _plural("minute", minutes, lang)
+        unit, n = "minute", minutes
     elif minutes < 48 * 60:
-        amount = _plural("hour", minutes // 60, lang)
+        unit, n = "hour", minutes // 60
     else:
-        amount = _plural("day", minutes // (24 * 60), lang)
-    return t("left", lang, n=amount)
-
-
-def _plural(unit: str, n: int, lang: str | None) -> str:
-    return t(unit, lang) if n == 1 else t(unit + "s", lang, n=n)
+        unit, n = "day", minutes // (24 * 60)
+    amount = t(unit, lang) if n == 1 else t(unit + "s", lang, n=n)
+    # "1 hour left" / "queda 1 hora": some languages agree the verb with the amount.
+    return t("left_one" if n == 1 else "left", lang, n=amount)

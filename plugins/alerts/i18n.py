@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "open": "Open",
         "no_deadline": "No deadline",
         "left": "{n} left",
+        "left_one": "{n} left",
         "day": "1 day",
         "days": "{n} days",
         "hour": "1 hour",
@@ -64,6 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "open": "Abierta",
         "no_deadline": "Sin fecha límite",
         "left": "quedan {n}",
+        "left_one": "queda {n}",
         "day": "1 día",
         "days": "{n} días",
         "hour": "1 hora",
@@ -85,6 +87,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "online_at": "Esta alerta en línea:",
         "download_pdf": "Descargar PDF",
         "tags": "Temas",
+        "open_alerts": "Alertas abiertas",
+        "no_open_alerts": "Ahora no hay alertas abiertas.",
+        "archive": "Alertas cerradas",
+        "no_closed_alerts": "Todavía no se ha cerrado ninguna alerta.",
+        "targets": "Destinatarios",
+        "alerts_tagged": "Alertas sobre",
+        "alerts_to": "Alertas para",
+        "skip": "Saltar al contenido",
+        "main_nav": "Principal",
+        "feed": "Canal Atom",
+        "not_found": "Página no encontrada",
+        "not_found_text": "No hay ninguna página en esta dirección. Puede que se haya movido.",
     },
 }
 
@@ -104,7 +118,7 @@ def t(key: str, lang: str | None = None, **values) -> str:
 
 def time_words(lang: str | None = None) -> str:
     """The words theme/static/js/alert.js needs, as JSON for a data- attribute."""
-    keys = ("left", "day", "days", "hour", "hours", "minute", "minutes",
+    keys = ("left", "left_one", "day", "days", "hour", "hours", "minute", "minutes",
             "less_than_minute", "closed", "closing_soon", "open")
     return json.dumps({key: t(key, lang) for key in keys}, ensure_ascii=False,
                       sort_keys=True)

@@ -11,19 +11,24 @@ from pelican.utils import slugify
 TEMPLATE = """\
 ---
 title: {title}
+# The address of the page. Keep it when you edit the title: shared links use it.
+slug: {slug}
+# A draft is built under drafts/ and listed nowhere; delete this line to publish.
+status: draft
 date: {date}
 # The deadline is read in `timezone`; a bare date means 23:59:59 that day.
 deadline: {deadline}
 # timezone: America/New_York
+# Replace every example below (555-01xx numbers and example.org addresses are fictional).
 targets:
-  - name: U.S. House of Representatives
-    # role: Your representative
-    # phone: +1 202-224-3121
-    # email: someone@example.org
-    # url: https://www.house.gov/representatives/find-your-representative
+  - name: Your representative
+    # role: Member of the House
+    # phone: +1 202-555-0100
+    # email: office@example.org
+    # url: https://example.org/find-your-representative
 actions:
   - label: Call your representative
-    url: tel:+12022243121
+    url: tel:+12025550100
     kind: call
   # - label: Email your representative
   #   url: https://example.org/email
@@ -36,9 +41,7 @@ actions:
 # hashtags: [HumanRights]
 # tags: [topic]
 # author: Your Name
-# slug: {slug}
 # lang: en
-# status: draft
 ---
 
 Say what is happening, why it matters, and what one action the reader should take.

@@ -31,6 +31,9 @@ DEFAULTS = {
 }
 
 _CSS_WORDS = re.compile(r"^[A-Za-z0-9 .%-]+$")
+#: CSS Paged Media's page-size names (lower case) and orientations.
+PAGE_NAMES = {"a5", "a4", "a3", "b5", "b4", "jis-b5", "jis-b4", "letter", "legal", "ledger"}
+_LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt|pc|px|q)$", re.I)
 
 
 class PdfSettingsError(ValueError):
@@ -52,6 +55,7 @@ def merge(value: dict | None) -> dict:
         if not isinstance(conf[key], str) or not _CSS_WORDS.match(conf[key]):
             raise PdfSettingsError(
                 f"PDF[{key!r}] must be CSS words such as {DEFAULTS[key]!r}, not {conf[key]!r}")
+    _check_page_size(conf["page_size"])
     workers = conf["workers"]
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise PdfSettingsError(f"PDF['workers'] must be None or a whole number >= 1, "
@@ -63,6 +67,21 @@ def merge(value: dict | None) -> dict:
         raise PdfSettingsError(f"PDF['image_dpi'] must be a positive number, "
                                f"not {conf['image_dpi']!r}")
     return conf
+
+
+def _check_page_size(size: str) -> None:
+    """A name (A4, Letter…) with an optional orientation, or one or two lengths: a
+    misspelt name must not silently fall back to WeasyPrint's default."""
+    words = size.lower().split()
+    if words and words[-1] in ("portrait", "landscape"):
+        words = words[:-1]
+    named = len(words) == 1 and words[0] in PAGE_NAMES
+    lengths = 1 <= len(words) <= 2 and all(_LENGTH.match(w) for w in words)
+    if not (named or lengths):
+        raise PdfSettingsError(
+            f"PDF['page_size'] = {size!r} is not a page size; write one of "
+            f"{', '.join(sorted(n.capitalize() for n in PAGE_NAMES))} (optionally followed by "
+            "landscape), or two lengths such as '210mm 297mm'")
 
 
 def site_origin(conf: dict, settings: dict) -> str:

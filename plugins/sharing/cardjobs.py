@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alerts import buildstate
@@ -129,8 +129,17 @@ def describe(chars: str) -> str:
 
 
 def missing_message(chars: str) -> str:
-    return (f"no card font has the characters {describe(chars)}; install a font that covers "
-            f"them (e.g. apt-get install {install_hint(chars)})")
+    if all(unicodedata.category(c) in ("So", "Sk", "Cf", "Mn") for c in chars):
+        return (f"the card leaves out {describe(chars)}: symbols and colour emoji have no "
+                "glyph in the card fonts; the page shows them as written")
+    return (f"no card font has the characters {describe(chars)}, so the card leaves them "
+            f"out; install a font that covers them (e.g. apt-get install "
+            f"{install_hint(chars)})")
+
+
+def _without(text: str, chars: str) -> str:
+    """Text with characters no font can draw taken out, so the card shows no empty box."""
+    return " ".join("".join(c for c in text if c not in chars).split())
 
 
 def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.CardJob]:
@@ -144,8 +153,11 @@ def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.C
         for field, chain, text in checks:
             gone = chain.missing(_nfc(text))
             if gone:
+                # A warning, not an error: an emoji in a title must not stop an alert.
                 problems.add(alert.source_path, alert.lines.get(field, 1), field,
-                             missing_message(gone))
+                             missing_message(gone), warning=True)
+                spec = replace(spec, title=_without(spec.title, gone), lines=tuple(
+                    (_without(line, gone), key) for line, key in spec.lines))
         jobs.append(cardcache.CardJob(f"{alert.url}card", spec, layout))
     spec = site_spec(settings, layout, dirs)
     gone = spec.title_fonts.missing(spec.title) + spec.text_fonts.missing(

@@ -18,13 +18,14 @@
   var badge = box.querySelector("[data-state-badge]");
   if (isNaN(deadline)) return;
 
-  function amount(ms) {
-    var minutes = Math.floor(ms / 60000);
-    function plural(unit, n) { return n === 1 ? words[unit] : words[unit + "s"].replace("{n}", n); }
-    if (minutes < 1) return words.less_than_minute;
-    if (minutes < 60) return plural("minute", minutes);
-    if (minutes < 48 * 60) return plural("hour", Math.floor(minutes / 60));
-    return plural("day", Math.floor(minutes / 1440));
+  function timeLeft(ms) {
+    var minutes = Math.floor(ms / 60000), unit, n;
+    if (minutes < 1) { unit = "less_than_minute"; n = 1; }
+    else if (minutes < 60) { unit = "minute"; n = minutes; }
+    else if (minutes < 48 * 60) { unit = "hour"; n = Math.floor(minutes / 60); }
+    else { unit = "day"; n = Math.floor(minutes / 1440); }
+    var amount = n === 1 ? words[unit] : words[unit + "s"].replace("{n}", n);
+    return words[n === 1 ? "left_one" : "left"].replace("{n}", amount);
   }
 
   function update() {
@@ -45,7 +46,7 @@
       clearInterval(timer);
       return;
     }
-    if (left) left.textContent = words.left.replace("{n}", amount(ms));
+    if (left) left.textContent = timeLeft(ms);
   }
   var timer = setInterval(update, 30000);
   update();
