@@ -109,7 +109,8 @@ def _pages_in_staging(root: Path) -> int:
                for _ in staging.glob("alerts/*/index.html"))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
+                         ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_build_killed_mid_way_leaves_previous_output(sig, tmp_path):
     many_alerts(tmp_path / "content", 200)
     before = _previous_output(tmp_path)
@@ -124,8 +125,10 @@ def test_build_killed_mid_way_leaves_previous_output(sig, tmp_path):
             if sig == signal.SIGINT:
                 os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
             else:
-                os.kill(proc.pid, signal.SIGKILL)
+                os.kill(proc.pid, sig)  # a service manager or `kill` signals the build only
             proc.wait(timeout=60)
+            if sig == signal.SIGTERM:  # the build ends its own workers before it exits
+                _wait_for(lambda: not _group_alive(proc.pid), 10, "the workers to end")
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -137,13 +140,21 @@ def test_build_killed_mid_way_leaves_previous_output(sig, tmp_path):
             pass
     assert snapshot(tmp_path / "output") == before
     message = log.read_text("utf-8")
-    if sig == signal.SIGINT:
+    if sig in (signal.SIGINT, signal.SIGTERM):
         assert proc.returncode == 130, message
         assert "interrupted: the output folder was left as it was" in message
         assert "Traceback" not in message
         assert leftovers(tmp_path) == []  # an interrupted build cleans up after itself
     else:
         assert proc.returncode == -signal.SIGKILL
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_second_build_waits_for_the_first(tmp_path):

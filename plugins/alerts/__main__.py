@@ -9,6 +9,7 @@ import argparse
 import functools
 import http.server
 import logging
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -18,7 +19,12 @@ from .deadline import ConfigError, build_now
 from .newalert import new_alert
 
 
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt  # SIGTERM stops a build the way Ctrl-C does
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     args = _parser().parse_args(argv)
     _logging(args.verbose)
     try:

@@ -13,6 +13,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from alerts.i18n import t
+from alerts.pools import stop_at_once
 
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
@@ -177,7 +178,8 @@ def _run(jobs: list[Job], workers: int) -> list[Result]:
         return [render(job) for job in jobs]
     # fork starts workers without re-importing Pelican; elsewhere use the default.
     context = get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker) as pool, \
+            stop_at_once(pool):
         futures = [pool.submit(render, job) for job in jobs]
         return [_result(job, future) for job, future in zip(jobs, futures, strict=True)]
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import PIL
 from PIL import features
 
+from alerts.pools import stop_at_once
+
 from . import cards
 from .cardtext import ELLIPSIS
 
@@ -146,7 +148,8 @@ def _draw_all(todo: dict[Path, CardJob], workers: int, result: RenderResult) -> 
     # The folder this package is imported from, so a spawned worker can unpickle jobs.
     root = str(Path(__file__).resolve().parents[__name__.count(".")])
     with ProcessPoolExecutor(result.workers, mp_context=_context(),
-                             initializer=site.addsitedir, initargs=(root,)) as pool:
+                             initializer=site.addsitedir, initargs=(root,)) as pool, \
+            stop_at_once(pool):
         paths = [str(p) for p in todo]
         return list(pool.map(draw_one, todo.values(), paths, chunksize=chunk))
 
