@@ -309,3 +309,24 @@ def test_remote_and_undescribed_body_images_are_errors(make_site):
         ":16: body: the image /images/x.jpg has no description; write what it shows between "
         "the brackets: ![what it shows](…)",
     ]
+
+
+def test_photos_are_checked_and_encoded_once_then_reused(make_site, photo):
+    files = {"alerts/full.md": FULL, "images/photo.jpg": photo}
+    first = make_site(files)
+    assert first.result.ok, first.messages
+    cached = sorted((first.root / "cache/photos").glob("*.jpg"))
+    assert len(cached) == 1
+    stamp = cached[0].stat().st_mtime_ns
+    second = make_site({}, root=first.root)  # the same content, built again
+    assert second.result.ok, second.messages
+    assert sorted((first.root / "cache/photos").glob("*.jpg")) == cached
+    assert cached[0].stat().st_mtime_ns == stamp  # not encoded again
+    published = second.output / "alerts/sign-the-letter/photo.jpg"
+    assert published.stat().st_ino == cached[0].stat().st_ino  # a hard link, not a copy
+    (first.content / "images/photo.jpg").write_bytes(
+        poster_photo(first.root / "other.jpg", size=(900, 600), seed=5).read_bytes())
+    third = make_site({}, root=first.root)
+    assert third.result.ok, third.messages
+    [replaced] = (first.root / "cache/photos").glob("*.jpg")  # the old copy is pruned
+    assert replaced != cached[0]

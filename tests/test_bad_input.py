@@ -281,7 +281,7 @@ def test_safe_body_raw_html(tmp_path, make_site):
         assert not [a for a in element.attrs if a.lower().startswith("on") or a == "style"], \
             element
     assert "alert(" not in str(body)
-    assert body.find("img")["src"] == "x.png"
+    assert body.find("img")["src"] == "escape-every-field.jpg"  # a clean copy beside the page
 
 
 def test_safe_body_dangerous_links(tmp_path, make_site):

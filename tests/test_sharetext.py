@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
 from alerts.model import Action, Alert
@@ -57,7 +59,7 @@ def test_link_counts_23_and_cjk_and_emoji_count_2():
 
 def test_a_post_that_fits_records_nothing():
     problems = Problems()
-    assert sharetext.check(make_alert(), problems) == 31 + 1 + 23 + 1 + 12
+    assert sharetext.check(make_alert(), problems) == -1  # plainly fits: not measured
     assert not problems.errors and not problems.warnings
 
 
@@ -92,4 +94,13 @@ def test_any_link_counts_23_so_the_site_address_does_not_matter():
     short = sharetext.weighted_length(sharetext.post_text("Act", URL, ()))
     long_url = URL + "alerts/" + "x" * 200 + "/"
     assert sharetext.weighted_length(sharetext.post_text("Act", long_url, ())) == short
-    assert sharetext.check(make_alert(share_text="Act", hashtags=()), Problems()) == short
+    assert sharetext.weighted_length(sharetext.post_text("Act", sharetext.STAND_IN_URL, ())) \
+        == short
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.booleans())
+def test_the_quick_bound_never_passes_a_post_that_is_too_long(text, with_link):
+    post = sharetext.post_text(text, sharetext.STAND_IN_URL if with_link else "", ())
+    if sharetext.surely_fits(text, links=int(with_link)):
+        assert sharetext.weighted_length(post) <= sharetext.MAX_WEIGHTED

@@ -12,6 +12,7 @@ from pelican.utils import slugify
 
 from . import buildstate, deadline, headers, i18n, images
 from .model import CLOSED
+from .photocache import PhotoCache
 from .problems import display_path
 from .reader import AlertReader
 from .settings import alert_settings, check_paths, check_siteurl
@@ -27,6 +28,7 @@ def initialize(pelican) -> None:
     state = buildstate.start(buildstate.BuildState(
         now=deadline.build_now(), settings=settings,
         output_path=Path(settings["OUTPUT_PATH"]),
+        photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"),
     ))
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
@@ -145,9 +147,13 @@ def get_generators(_pelican):
 
 def publish_images(pelican) -> None:
     """Write every photo, without metadata, into the folder of the page that shows it."""
+    state = buildstate.current()
     output = Path(pelican.settings["OUTPUT_PATH"])
-    for folder, image in dict.fromkeys(buildstate.current().images):
-        images.publish(image, output / folder / image.output_name)
+    for folder, image in dict.fromkeys(state.images):
+        images.publish(image, output / folder / image.output_name, state.photos)
+    state.photos.save()
+    logger.info("alerts: photos: %d encoded, %d reused", state.photos.encoded,
+                state.photos.reused)
 
 
 def register():

@@ -29,7 +29,7 @@ class BodyImageProblem(ValueError):
         self.src = src
 
 
-def localize(content: str, source_path: str, content_root: Path,
+def localize(content: str, source_path: str, content_root: Path, cache=None,
              ) -> tuple[str, list[AlertImage], list[BodyImageProblem]]:
     """Rewrite every <img> of `content` to a checked local copy; return the new HTML, the
     images to publish beside the page, and a problem for each image that cannot be."""
@@ -41,7 +41,7 @@ def localize(content: str, source_path: str, content_root: Path,
     for tag in soup.find_all("img"):
         src = tag.get("src", "")
         try:
-            image = _check(src, tag.get("alt", ""), source_path, content_root)
+            image = _check(src, tag.get("alt", ""), source_path, content_root, cache)
         except BodyImageProblem as problem:
             problems.append(problem)
             continue
@@ -51,7 +51,7 @@ def localize(content: str, source_path: str, content_root: Path,
     return str(soup), list(published.values()), problems
 
 
-def _check(src: str, alt: str, source_path: str, content_root: Path) -> AlertImage:
+def _check(src: str, alt: str, source_path: str, content_root: Path, cache) -> AlertImage:
     if not src:
         raise BodyImageProblem(src, f"an image has no address; {HOW}")
     if re.match(r"^([a-z][a-z0-9+.-]*:|//)", src, re.I):
@@ -67,7 +67,7 @@ def _check(src: str, alt: str, source_path: str, content_root: Path) -> AlertIma
         folder = os.path.dirname(os.path.relpath(source_path, content_root))
         relpath = os.path.normpath(os.path.join(folder, path))
     try:
-        return images.check(content_root, relpath, alt, None)
+        return images.check(content_root, relpath, alt, None, cache)
     except images.ImageProblem as exc:
         raise BodyImageProblem(src, str(exc)) from None
 

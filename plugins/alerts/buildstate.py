@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .model import Alert, AlertImage
+from .photocache import PhotoCache
 from .problems import Problems
 
 
@@ -20,6 +21,7 @@ class BuildState:
     now: datetime  # aware UTC; SOURCE_DATE_EPOCH or the clock, read once
     settings: dict
     output_path: Path
+    photos: PhotoCache | None = None  # checked and re-encoded photos, kept between builds
     alerts: list[Alert] = field(default_factory=list)
     drafts: list[Alert] = field(default_factory=list)  # built, but get no card or PDF
     #: Photos to publish without metadata: (the page's folder, the image).

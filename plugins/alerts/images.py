@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .model import AlertImage
+from .photocache import PhotoCache
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # a 20000×20000 "bomb" is refused before it is decoded
@@ -24,7 +25,8 @@ class ImageProblem(ValueError):
     """The image cannot be published; the message says why and what to do."""
 
 
-def check(content_root: Path, relpath: str, alt: str, caption: str | None) -> AlertImage:
+def check(content_root: Path, relpath: str, alt: str, caption: str | None,
+          cache: PhotoCache | None = None) -> AlertImage:
     """Validate the image at `relpath` under `content_root` and describe it."""
     root = content_root.resolve()
     source = (root / relpath).resolve()
@@ -34,6 +36,22 @@ def check(content_root: Path, relpath: str, alt: str, caption: str | None) -> Al
     if not source.is_file():
         raise ImageProblem(f"{relpath!r} does not exist under content/; check the path "
                            "(it is relative to the content folder, e.g. images/photo.jpg)")
+    known = cache.known(source) if cache else None
+    if known:
+        fmt, width, height = known
+    else:
+        fmt, width, height = _decode(source, relpath)
+        if cache:
+            cache.remember(source, fmt, width, height)
+    if min(width, height) < MIN_SIDE:
+        raise ImageProblem(f"{relpath!r} is {width}×{height} pixels; a photo needs at least "
+                           f"{MIN_SIDE}×{MIN_SIDE} to look sharp on the page and the card")
+    name = source.stem + "." + FORMATS[fmt]
+    return AlertImage(source, alt, caption, width, height, fmt, name, MAX_WEB_WIDTH)
+
+
+def _decode(source: Path, relpath: str) -> tuple[str, int, int]:
+    """Open and decode every pixel: (format, upright width, height), or ImageProblem."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -61,18 +79,19 @@ def check(content_root: Path, relpath: str, alt: str, caption: str | None) -> Al
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(f"{relpath!r} is not a readable JPEG, PNG or WebP image "
                                f"({exc}); export it again from an image editor") from None
-    if min(width, height) < MIN_SIDE:
-        raise ImageProblem(f"{relpath!r} is {width}×{height} pixels; a photo needs at least "
-                           f"{MIN_SIDE}×{MIN_SIDE} to look sharp on the page and the card")
-    name = source.stem + "." + FORMATS[fmt]
-    return AlertImage(source, alt, caption, width, height, fmt, name, MAX_WEB_WIDTH)
+    return fmt, width, height
 
 
-def publish(image: AlertImage, destination: Path) -> tuple[int, int]:
-    """Write the photo's pixels (upright, at most MAX_WEB_WIDTH wide) with no metadata.
+def publish(image: AlertImage, destination: Path, cache: PhotoCache | None = None) -> None:
+    """Write the photo's pixels (upright, at most MAX_WEB_WIDTH wide) with no metadata."""
+    if cache is None:
+        _encode(image, destination)
+    else:
+        cache.publish(image.source, destination.suffix, destination,
+                      lambda path: _encode(image, path))
 
-    Returns the published width and height.
-    """
+
+def _encode(image: AlertImage, destination: Path) -> None:
     with Image.open(image.source) as im:
         upright = ImageOps.exif_transpose(im)
         if upright.width > MAX_WEB_WIDTH:
@@ -86,7 +105,6 @@ def publish(image: AlertImage, destination: Path) -> tuple[int, int]:
         "WEBP": {"quality": 85, "method": 4},
     }[image.format]
     pixels.save(destination, image.format, **options)
-    return pixels.size
 
 
 def _strip(im: Image.Image, fmt: str) -> Image.Image:

@@ -121,7 +121,7 @@ class AlertReader(MarkdownReader):
     def _localize_images(self, content, body, body_line, source_path, folder) -> str:
         """Body photos become checked, metadata-free copies beside the page."""
         content, found, problems = bodyimages.localize(
-            content, str(source_path), Path(self.settings["PATH"]))
+            content, str(source_path), Path(self.settings["PATH"]), buildstate.current().photos)
         for problem in problems:
             offset = body.find(problem.src) if problem.src else -1
             line = body_line + (body.count("\n", 0, offset) if offset >= 0 else 0)
@@ -141,6 +141,7 @@ class AlertReader(MarkdownReader):
             self._problem(line, field, message)
         body = self._merge(front.body, merge_fallbacks, front.body_line, "body")
         content = self._render(body)
+        parsed["summary"] = parsed.get("summary") or first_paragraph(content)
         alert = self._alert(source_path, parsed, front, content) if is_alert else None
         if is_alert and alert is not None:
             folder = alert.url
@@ -205,7 +206,8 @@ class AlertReader(MarkdownReader):
         if parsed.get("image"):
             try:
                 image = images.check(Path(self.settings["PATH"]), parsed["image"],
-                                     parsed.get("image_alt") or "", parsed.get("image_caption"))
+                                     parsed.get("image_alt") or "", parsed.get("image_caption"),
+                                     buildstate.current().photos)
             except images.ImageProblem as exc:
                 self._problem(front.lines.get("image", 1), "image", str(exc))
         for action in parsed["actions"]:
@@ -219,11 +221,10 @@ class AlertReader(MarkdownReader):
             return None
         authors = parsed.get("authors") or (
             (parsed["author"],) if parsed.get("author") else ())
-        summary = parsed.get("summary") or first_paragraph(content)
         return Alert(
             source_path=str(source_path), title=parsed["title"], slug=slug,
             date=parsed["date"], timezone=parsed["timezone"], targets=parsed["targets"],
-            actions=parsed["actions"], summary=summary,
+            actions=parsed["actions"], summary=parsed["summary"],
             share_text=parsed.get("share_text") or parsed["title"],
             lang=parsed.get("lang") or self.settings["DEFAULT_LANG"],
             deadline=parsed.get("deadline"), modified=parsed.get("modified"),
@@ -249,9 +250,9 @@ class AlertReader(MarkdownReader):
             metadata["authors"] = self.process_metadata("authors", ",".join(authors))
         if parsed.get("translation") is not None:
             metadata["translation"] = "true" if parsed["translation"] else "false"
-        summary = parsed.get("summary") or first_paragraph(content)
-        if summary:
-            metadata["summary"] = html.escape(summary)  # Pelican treats summaries as HTML
+        if parsed.get("summary"):
+            # Pelican treats summaries as HTML
+            metadata["summary"] = html.escape(parsed["summary"])
         return metadata
 
     def _site_zone(self):

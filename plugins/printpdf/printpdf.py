@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 
 from pelican import signals
 
@@ -11,7 +12,7 @@ from alerts import buildstate
 from alerts.i18n import register_strings
 
 from .build import PdfStats, build_pdfs
-from .qr import qr_svg
+from .qr import qr_svg, use_cache
 from .settings import DEFAULTS, merge
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def initialize(pelican) -> None:
     """Merge the PDF setting and give templates qr_svg() and pdf_href()."""
     settings = pelican.settings
     settings["PDF"] = merge(settings.get("PDF"))
+    use_cache(Path(settings["CACHE_PATH"]) / "qr")
     # A new dict: Pelican's default JINJA_GLOBALS may be shared between settings objects.
     settings["JINJA_GLOBALS"] = {
         **(settings.get("JINJA_GLOBALS") or {}),
