@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 
@@ -139,6 +140,7 @@ def _clean(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
+@lru_cache(maxsize=8192)  # tag and target pages repeat every alert's dates
 def long_datetime(value: datetime, lang: str | None = None) -> str:
     """"Friday, July 15, 2016, 6:00 PM EDT" in the value's own zone."""
     loc = _locale(lang)
@@ -147,11 +149,13 @@ def long_datetime(value: datetime, lang: str | None = None) -> str:
     return _clean(f"{day}, {time} {value.strftime('%Z')}")
 
 
+@lru_cache(maxsize=8192)  # tag and target pages repeat every alert's dates
 def long_date(value: datetime, lang: str | None = None) -> str:
     """"July 13, 2016"."""
     return _clean(format_date(value.date(), format="long", locale=_locale(lang)))
 
 
+@lru_cache(maxsize=8192)  # tag and target pages repeat every alert's dates
 def short_date(value: datetime, lang: str | None = None) -> str:
     """"Fri, Jul 15", as a card has room for."""
     return _clean(format_date(value.date(), format="EEE, MMM d", locale=_locale(lang)))

@@ -188,7 +188,11 @@ class AlertReader(MarkdownReader):
         return result
 
     def _render(self, body: str) -> str:
-        return self._clean(Markdown(**self.settings["MARKDOWN"]).convert(body))
+        # One Markdown instance per reader, reset between files: building one costs
+        # as much as converting a short alert.
+        if getattr(self, "_markdown", None) is None:
+            self._markdown = Markdown(**self.settings["MARKDOWN"])
+        return self._clean(self._markdown.reset().convert(body))
 
     def _clean(self, rendered: str) -> str:
         """Rendered HTML reduced to the allow-list: no script, style, frame, form, handler."""
