@@ -359,3 +359,29 @@ def test_cli_output_inside_content_exits_non_zero(tmp_path):
     assert done.returncode != 0
     assert "inside the content folder" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_safe_escape_every_field_on_the_card_and_in_the_pdf(tmp_path, make_site):
+    """The writer's markup reaches the card drawing and the PDF as the same literal text."""
+    from pypdf import PdfReader
+
+    from alerts import buildstate
+    from sharing import cardfonts, cardjobs
+
+    place_case("escape-every-field", tmp_path / "content")
+    site = make_site({}, root=tmp_path, pdf=True)
+    assert site.result.ok, site.messages
+    state = buildstate.current()
+    [alert] = [a for a in state.alerts if a.source_path.endswith("escape-every-field.md")]
+    layout = cardjobs.layout_for(state.settings)
+    spec = cardjobs.alert_spec(alert, state.settings, layout,
+                               cardfonts.font_dirs(state.settings["THEME"]))
+    assert spec.title == f"{EVIL} title"
+    assert (f"To: {EVIL} target", "text_color") in spec.lines
+    pdf = next((site.output / alert.url).glob("*.pdf"))
+    reader = PdfReader(pdf)
+    # Compared without white space: the PDF may break a long line after "</".
+    text = "".join("".join(page.extract_text() or "" for page in reader.pages).split())
+    for field in ("title", "target", "label", "caption"):
+        assert "".join(f"{EVIL} {field}".split()) in text, field
+    assert reader.metadata.title == f"{EVIL} title"
