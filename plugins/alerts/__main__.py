@@ -6,8 +6,6 @@ Run as `python -m alerts COMMAND` with plugins/ on PYTHONPATH (the Makefile does
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import logging
 import signal
 import sys
@@ -17,6 +15,7 @@ from pathlib import Path
 from .build import BuildResult, QuietSkippedFiles, build, load_settings
 from .deadline import ConfigError, build_now
 from .newalert import new_alert
+from .serve import site_server as _server
 
 
 def _interrupt(_signum, _frame):
@@ -125,29 +124,6 @@ def _serve(args) -> int:
     print(f"Serving {args.output} at http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
     server.serve_forever()
     return 0
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as a host would: a missing page gets the site's own 404.html."""
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        return None
-
-
-def _server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
-    # The path is looked up per request, so a build that swaps the folder is served at once.
-    handler = functools.partial(_SiteHandler, directory=str(directory))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
 def _watch(args, on_ready=None) -> int:

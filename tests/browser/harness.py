@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from alerts.serve import SiteHandler
+
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 CHROMIUM = "/usr/bin/chromium"
@@ -30,24 +32,11 @@ PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "home", "archive", "ta
               "tags", "target", "targets", "about", "404"]
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder as a static host does: a missing path gets 404.html with status 404."""
+class _Handler(SiteHandler):
+    """The site's own handler (a missing path gets 404.html with status 404), quiet."""
 
     def log_message(self, format, *args):
         pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 class StaticServer:
