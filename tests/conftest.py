@@ -7,14 +7,19 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 
 from alerts.build import BuildResult, build, load_settings
+from alerts.model import Action, Alert
 
 ROOT = Path(__file__).resolve().parent.parent
+
+NEW_YORK = ZoneInfo("America/New_York")
 
 #: 2026-11-30T12:00:00Z: the "now" of every test build unless a test says otherwise.
 EPOCH = 1796040000
@@ -33,6 +38,19 @@ actions:
 
 The clinic closes in January unless the council funds it.
 """
+
+
+def park_alert(**changes) -> Alert:
+    """A small Alert value, built without Pelican, for unit tests of sharing and meta."""
+    values = dict(
+        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
+        date=datetime(2024, 5, 1, 9, 0, tzinfo=NEW_YORK), timezone=NEW_YORK, targets=(),
+        actions=(Action("Sign", "https://example.org/sign", "petition"),),
+        summary="The council votes on Friday.", share_text="Call the council before Friday!",
+        lang="en", hashtags=("SaveThePark",),
+    )
+    values.update(changes)
+    return Alert(**values)
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
+from conftest import NEW_YORK, park_alert
 from jinja2 import Environment, FileSystemLoader
 
-from alerts.model import Action, Alert
+from alerts.model import Alert
 from sharing import meta, sharing
 
 TEMPLATES = Path(__file__).parent.parent / "theme" / "templates"
@@ -39,18 +39,11 @@ def fake_card_for(alert, settings):
 
 
 def make_alert(**changes) -> Alert:
-    tz = ZoneInfo("America/New_York")
-    values = dict(
-        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
-        date=datetime(2024, 5, 1, 9, 0, tzinfo=tz), timezone=tz, targets=(),
-        actions=(Action("Sign", "https://example.org/sign", "petition"),),
-        summary="The council votes on Friday.", share_text="Call the council!", lang="en",
-        deadline=datetime(2024, 5, 10, 17, 0, tzinfo=tz),
-        modified=datetime(2024, 5, 2, 12, 30, tzinfo=tz),
-        hashtags=("SaveThePark",), tags=("parks", "city council"), authors=("Ana Ruiz",),
-    )
-    values.update(changes)
-    return Alert(**values)
+    return park_alert(**{
+        "share_text": "Call the council!",
+        "deadline": datetime(2024, 5, 10, 17, 0, tzinfo=NEW_YORK),
+        "modified": datetime(2024, 5, 2, 12, 30, tzinfo=NEW_YORK),
+        "tags": ("parks", "city council"), "authors": ("Ana Ruiz",), **changes})
 
 
 def render(settings=None, **context) -> BeautifulSoup:

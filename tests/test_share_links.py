@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import park_alert
 from jinja2 import Environment, FileSystemLoader
 
-from alerts.model import Action, Alert
+from alerts.model import Alert
 from sharing import links
 from sharing.sharing import SharingConfigError, jinja_globals, share_settings
 
@@ -22,16 +21,7 @@ EVIL = 'Say "no" to <script>alert(1)</script> & more'
 
 
 def make_alert(**changes) -> Alert:
-    tz = ZoneInfo("America/New_York")
-    values = dict(
-        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
-        date=datetime(2024, 5, 1, 9, 0, tzinfo=tz), timezone=tz, targets=(),
-        actions=(Action("Sign", "https://example.org/sign", "petition"),),
-        summary="The council votes on Friday.", share_text="Call the council before Friday!",
-        lang="en", hashtags=("SaveThePark", "Parks"), tags=("parks",),
-    )
-    values.update(changes)
-    return Alert(**values)
+    return park_alert(**{"hashtags": ("SaveThePark", "Parks"), "tags": ("parks",), **changes})
 
 
 def build(alert, **share):

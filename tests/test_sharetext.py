@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from conftest import park_alert
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
-from alerts.model import Action, Alert
+from alerts.model import Alert
 from alerts.problems import Problems
 from sharing import sharetext
 
@@ -23,16 +22,7 @@ URL = "https://alerts.example.org/alerts/save-the-park/"
 
 
 def make_alert(**changes) -> Alert:
-    tz = ZoneInfo("America/New_York")
-    values = dict(
-        source_path="content/alerts/save-the-park.md", title="Save the park", slug="save-the-park",
-        date=datetime(2024, 5, 1, 9, 0, tzinfo=tz), timezone=tz, targets=(),
-        actions=(Action("Sign", "https://example.org/sign", "petition"),),
-        summary="The council votes on Friday.", share_text="Call the council before Friday!",
-        lang="en", hashtags=("SaveThePark",), lines={"title": 2, "share_text": 7},
-    )
-    values.update(changes)
-    return Alert(**values)
+    return park_alert(**{"lines": {"title": 2, "share_text": 7}, **changes})
 
 
 def test_the_vendored_section_is_complete():
