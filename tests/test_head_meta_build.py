@@ -9,13 +9,9 @@ from conftest import ROOT
 from photos import poster_photo
 from PIL import Image
 from test_alert_page import FULL
+from test_meta import prop as meta
 
 SITE = "https://alerts.example.org"
-
-
-def meta(page, key: str) -> str | None:
-    tag = page.find("meta", attrs={"property": key}) or page.find("meta", attrs={"name": key})
-    return tag["content"] if tag else None
 
 
 def test_alert_head_meta_under_publishconf(make_site, monkeypatch, tmp_path):

@@ -70,7 +70,6 @@ def sort_alerts(generator) -> None:
         article.alert.state = deadline.state(
             article.alert.deadline, state.now, conf["closing_soon_hours"])
     state.alerts = [article.alert for article in published]
-    state.drafts = [a.alert for a in generator.drafts if hasattr(a, "alert")]
     _check_slugs(generator.articles + generator.translations + generator.drafts, state)
 
     originals = sorted((a for a in generator.articles if hasattr(a, "alert")), key=listing_order)

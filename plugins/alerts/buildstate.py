@@ -23,7 +23,6 @@ class BuildState:
     output_path: Path
     photos: PhotoCache | None = None  # checked and re-encoded photos, kept between builds
     alerts: list[Alert] = field(default_factory=list)
-    drafts: list[Alert] = field(default_factory=list)  # built, but get no card or PDF
     #: Photos to publish without metadata: (the page's folder, the image).
     images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad

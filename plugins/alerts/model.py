@@ -95,7 +95,3 @@ class Alert:
     @property
     def primary_action(self) -> Action:
         return self.actions[0]
-
-    @property
-    def is_closed(self) -> bool:
-        return self.state == CLOSED

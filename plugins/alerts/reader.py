@@ -166,7 +166,6 @@ class AlertReader(MarkdownReader):
             metadata["slug"] = alert.slug
             metadata["url"] = alert.url
             metadata["save_as"] = alert.url + "index.html"
-            buildstate.current().alerts.append(alert)
         return content, metadata
 
     def _merge_value(self, value, field, where, fallbacks, lines):
