@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import ClassVar
 
 import nh3
-from bs4 import BeautifulSoup
-from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
-from . import bodyimages, buildstate, frontmatter, images, mergetags
+from . import bodyimages, buildstate, frontmatter, images, markdowns, mergetags
 from .fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
+from .firstparagraph import first_paragraph
 from .model import Alert
 from .problems import AlertError
 from .settings import alert_settings
@@ -190,7 +189,7 @@ class AlertReader(MarkdownReader):
         # One Markdown instance per reader, reset between files: building one costs
         # as much as converting a short alert.
         if getattr(self, "_markdown", None) is None:
-            self._markdown = Markdown(**self.settings["MARKDOWN"])
+            self._markdown = markdowns.converter(self.settings["MARKDOWN"])
         return self._clean(self._markdown.reset().convert(body))
 
     def _clean(self, rendered: str) -> str:
@@ -279,13 +278,3 @@ def title_slug(title: str, settings: dict, limit: int = 80) -> str:
     if len(slug) > limit:
         slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug.strip("-")
-
-
-def first_paragraph(content: str) -> str:
-    """The first paragraph of rendered HTML, as plain text on one line."""
-    para = BeautifulSoup(content, "html.parser").find("p")
-    text = " ".join(para.get_text().split()) if para else ""
-    if len(text) > 300:
-        text = text[:297].rsplit(" ", 1)[0] + "…"
-    return text
-
