@@ -53,11 +53,15 @@ def test_a_post_that_fits_records_nothing():
     assert not problems.errors and not problems.warnings
 
 
-def test_exactly_280_fits():
+def test_exactly_280_fits_and_281_does_not():
     text = "x" * (280 - 1 - 23 - 1 - len("#SaveThePark"))
+    post = sharetext.post_text(text, URL, ("SaveThePark",))
+    assert sharetext.weighted_length(post) == 280
     problems = Problems()
-    assert sharetext.check(make_alert(share_text=text), problems) == 280
+    assert sharetext.check(make_alert(share_text=text), problems) in (-1, 280)
     assert not problems
+    assert sharetext.check(make_alert(share_text=text + "x"), problems) == 281
+    assert [p.field for p in problems.errors] == ["share_text"]
 
 
 def test_a_long_post_is_an_error_at_the_share_text_line():
@@ -88,9 +92,38 @@ def test_any_link_counts_23_so_the_site_address_does_not_matter():
         == short
 
 
+def bound_holds(text: str, with_link: bool) -> None:
+    """The quick bound, taken as check() takes it, is never below X's count."""
+    post = sharetext.post_text(text, sharetext.STAND_IN_URL if with_link else "", ())
+    bound = sharetext.upper_bound(sharetext.post_text(text, "", ()), int(with_link))
+    assert sharetext.weighted_length(post) <= bound
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200), st.booleans())
 def test_the_quick_bound_never_passes_a_post_that_is_too_long(text, with_link):
-    post = sharetext.post_text(text, sharetext.STAND_IN_URL if with_link else "", ())
-    if sharetext.surely_fits(text, links=int(with_link)):
-        assert sharetext.weighted_length(post) <= sharetext.MAX_WEIGHTED
+    bound_holds(text, with_link)
+
+
+PIECES = st.sampled_from([*"ab .#*0\u00a9\u00ae\u200d\ufe0f\u20e3\u3002\uff0e:/\r\n",
+                          "🌳", "👨", "公", "é", "e\u0301", "t.co", "x.org/a", "1.2.3.4",
+                          "https://", "www.", "\u0958"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=80).map("".join), st.booleans())
+def test_the_quick_bound_holds_for_emoji_links_and_dots(text, with_link):
+    bound_holds(text, with_link)
+
+
+def test_a_long_latin_title_without_dots_is_not_measured():
+    # 200 one-weight characters + a link + a hashtag stay below 280: no library call.
+    title = ("Tell the council to fund the library, " * 6)[:200]
+    problems = Problems()
+    assert sharetext.check(make_alert(share_text=title), problems) == -1
+    assert sharetext.weighted_length(sharetext.post_text(title, URL, ("SaveThePark",))) <= 280
+
+
+def test_copyright_sign_counts_two_in_the_bound():
+    assert sharetext.upper_bound("\u00a9") == 2 == sharetext.weighted_length("\u00a9")
+    assert sharetext.upper_bound("a") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 #: X's limit in weighted characters (twitter-text v3: a link counts 23, CJK and emoji 2).
 MAX_WEIGHTED = 280
 
@@ -24,21 +26,37 @@ def weighted_length(text: str) -> int:
     return parse_tweet(text).weightedLength
 
 
+#: Code points X counts as one (twitter-text v3 ranges); every other counts two.
+_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+#: Emoji X counts as two although they sit in a light range.
+_HEAVY_EMOJI = frozenset("\u00a9\u00ae")
+#: Characters that may separate a domain's labels: any link X sees has one.
+_DOTS = (".", "\u3002", "\uff0e", "\uff61")
+
+
+def upper_bound(text: str, links: int = 0) -> int:
+    """A weighted length X never exceeds for `text` joined by spaces to `links` links:
+    each character counted alone (an emoji sequence or a link in the text never counts
+    more than its characters plus 23 per dot), so most posts need no exact count."""
+    text = unicodedata.normalize("NFC", text)
+    heavy = sum(1 for ch in text if ch in _HEAVY_EMOJI or not any(
+        start <= ord(ch) <= end for start, end in _LIGHT_RANGES))
+    dots = sum(text.count(dot) for dot in _DOTS)
+    return len(text) + heavy + 23 * dots + 24 * links
+
+
 def surely_fits(text: str, links: int = 0) -> bool:
-    """True when `text` plus `links` links fits whatever X's rules: no character counts
-    more than 2 and a link counts 23 (any link in the text has a dot), so most posts need
-    no exact count."""
-    return 2 * len(text) + 23 * (text.count(".") + links) <= MAX_WEIGHTED
+    """True when `text` plus `links` links fits whatever else X's rules say."""
+    return upper_bound(text, links) <= MAX_WEIGHTED
 
 
 def check(alert, problems) -> int:
     """Record a problem when the alert's post is too long; return its weighted length,
     or -1 when it plainly fits and was not measured."""
     text = alert.share_text or alert.title
-    post = post_text(text, STAND_IN_URL, alert.hashtags)
-    if surely_fits(post.replace(STAND_IN_URL, ""), links=1):
+    if surely_fits(post_text(text, "", alert.hashtags), links=1):
         return -1  # fits; not measured
-    length = weighted_length(post)
+    length = weighted_length(post_text(text, STAND_IN_URL, alert.hashtags))
     if length > MAX_WEIGHTED:
         line = alert.lines.get("share_text", alert.lines.get("title", 1))
         over = length - MAX_WEIGHTED
