@@ -7,6 +7,7 @@ import os
 import shutil
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from alerts import buildstate
@@ -82,15 +83,29 @@ def _nfc(text: str) -> str:
 def _spec(title, header, lines, lang, photo, settings, layout, dirs) -> cards.CardSpec:
     title, header = _nfc(title), _nfc(header)
     lines = tuple((_nfc(text), key) for text, key in lines if text)
-    title_fonts = cardfonts.resolve(layout["title_fonts"], lang, dirs)
-    text_fonts = cardfonts.resolve(layout["text_fonts"], lang, dirs)
+    title_fonts = _chain(tuple(layout["title_fonts"]), lang, dirs)
+    text_fonts = _chain(tuple(layout["text_fonts"]), lang, dirs)
     if layout["system_fallback"]:
-        title_fonts = cardfonts.with_system_fallback(title_fonts, title + header, "Bold", dirs)
-        text_fonts = cardfonts.with_system_fallback(
+        title_fonts = _with_fallback(title_fonts, title + header, "Bold", dirs)
+        text_fonts = _with_fallback(
             text_fonts, "".join(text for text, _ in lines), "Regular", dirs)
     return cards.CardSpec(title=title, title_fonts=title_fonts, text_fonts=text_fonts,
                           header=header, lines=lines, lang=lang, photo=photo,
                           logo=_logo(settings, layout))
+
+
+@lru_cache(maxsize=64)
+def _chain(names: tuple[str, ...], lang: str, dirs: tuple[str, ...]) -> cardfonts.FontChain:
+    # One chain object per font list and language, so what it learns about each
+    # character (which font has it) is learnt once per build, not once per alert.
+    return cardfonts.resolve(list(names), lang, dirs)
+
+
+def _with_fallback(chain, text: str, style: str, dirs) -> cardfonts.FontChain:
+    """The chain itself when it has every character of text (the common case)."""
+    if not chain.missing(text):
+        return chain
+    return cardfonts.with_system_fallback(chain, text, style, dirs)
 
 
 def _logo(settings: dict, layout: dict) -> str | None:
