@@ -158,7 +158,8 @@ def _actions(rng: random.Random, slug: str) -> list[str]:
 
 
 def _body(rng: random.Random, place: str) -> str:
-    """Three to five paragraphs of ~40-70 words, with emphasis, a link and sometimes a list."""
+    """Three to five paragraphs of ~40-70 words, with emphasis, a link, apostrophes in about
+    half of them, and sometimes a list."""
     paras = []
     for p in range(rng.randint(3, 5)):
         words = [rng.choice(WORDS) for _ in range(rng.randint(40, 70))]
@@ -166,6 +167,9 @@ def _body(rng: random.Random, place: str) -> str:
         words[rng.randrange(1, len(words))] = f"**{place}**"
         if p == 1:
             words[-3] = f"[{words[-3]}](https://example.org/background/{rng.randint(1, 999)})"
+        if rng.random() < 0.5:  # writers' apostrophes, which smarty makes typographic
+            k = rng.randrange(1, len(words) - 3)
+            words[k] = f"{words[k]}'s"
         paras.append(" ".join(words) + ".")
     if rng.random() < 0.5:
         paras.insert(2, "\n".join(f"- {rng.choice(WORDS).capitalize()} "

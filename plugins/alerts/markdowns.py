@@ -4,8 +4,9 @@ Python-Markdown's smarty extension (curly quotes, dashes, ellipses) runs a secon
 pass that tries each of its 18 patterns on every text node of the page, found or not;
 in a build of many alerts that pass costs as much as the rest of Markdown. Every one of
 those patterns needs a quote, two hyphens, three dots or a double angle bracket, so text
-without any of them is left as it is, unchanged, without trying the patterns. The output
-is the same as stock smarty's; tests/test_markdowns.py compares the two.
+without any of them is left as it is without trying the patterns, and text with an
+apostrophe is not tried against the patterns for double quotes, dashes or dots. The
+output is the same as stock smarty's; tests/test_markdowns.py compares the two.
 """
 
 from __future__ import annotations
@@ -20,13 +21,36 @@ SMARTY_TRIGGER = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 
 
 class _SmartyWhereNeeded(InlineProcessor):
-    """Smarty's own inline pass and patterns, skipping text none of them can match."""
+    """Smarty's own inline pass and patterns, skipping text none of them can match, and
+    trying on the rest only the patterns whose quote, dash or dots the text has."""
 
-    # The name InlineProcessor calls for each text (its private `__handleInline`).
+    def __init__(self, md: Markdown, patterns) -> None:
+        super().__init__(md)
+        self.inlinePatterns = patterns
+        self._needs = {id(item): _needs(name, item) for name, item in
+                       ((name, patterns[name]) for name in patterns._data)}
+
+    # The names InlineProcessor calls for each text and each pattern (private methods).
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if not SMARTY_TRIGGER.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
+
+    def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
+        needs = self._needs.get(id(pattern))
+        if needs and not any(literal in data for literal in needs):
+            return data, False, 0  # what the stock method returns when nothing matched
+        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
+
+
+def _needs(name: str, pattern) -> tuple[str, ...]:
+    """What a smarty pattern cannot match without (any one of), from its name; () if unknown."""
+    if name.startswith("smarty-quotes-"):
+        # A quote pattern matches a quote that its expression spells out.
+        return tuple(q for q in ("'", '"') if q in pattern.pattern)
+    return {"smarty-ellipses": ("...",), "smarty-em-dashes": ("---",),
+            "smarty-en-dashes": ("--",), "smarty-left-angle-quotes": ("<<",),
+            "smarty-right-angle-quotes": (">>",)}.get(name, ())
 
 
 def converter(settings: dict) -> Markdown:
@@ -36,7 +60,6 @@ def converter(settings: dict) -> Markdown:
         stock = md.treeprocessors["smarty"]
         priority = next(item.priority for item in md.treeprocessors._priority
                         if item.name == "smarty")
-        guarded = _SmartyWhereNeeded(md)
-        guarded.inlinePatterns = stock.inlinePatterns
-        md.treeprocessors.register(guarded, "smarty", priority)
+        md.treeprocessors.register(_SmartyWhereNeeded(md, stock.inlinePatterns), "smarty",
+                                   priority)
     return md
