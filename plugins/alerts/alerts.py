@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from pelican import signals
@@ -48,7 +49,8 @@ def initialize(pelican) -> None:
         "long_datetime": i18n.long_datetime,
         "long_date": i18n.long_date,
         "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
-        "target_slug": lambda name: target_slug(name, settings),
+        # Cached: listings ask for every target's slug once per page they show it on.
+        "target_slug": lru_cache(maxsize=None)(lambda name: target_slug(name, settings)),
     })
 
 

@@ -98,7 +98,9 @@ class AlertReader(MarkdownReader):
 
     def _refuse_outside_link(self, source_path) -> None:
         real = Path(source_path).resolve()
-        if not real.is_relative_to(Path(self.settings["PATH"]).resolve()):
+        if getattr(self, "_content_root", None) is None:  # once per build, not per file
+            self._content_root = Path(self.settings["PATH"]).resolve()
+        if not real.is_relative_to(self._content_root):
             raise _Stop(1, "file", f"is a link to {real}, outside the content folder; "
                         "copy the file into content/ instead of linking to it")
 

@@ -103,9 +103,14 @@ def _chain(names: tuple[str, ...], lang: str, dirs: tuple[str, ...]) -> cardfont
 
 def _with_fallback(chain, text: str, style: str, dirs) -> cardfonts.FontChain:
     """The chain itself when it has every character of text (the common case)."""
-    if not chain.missing(text):
+    if not _missing(chain, text):
         return chain
     return cardfonts.with_system_fallback(chain, text, style, dirs)
+
+
+def _missing(chain: cardfonts.FontChain, text: str) -> str:
+    """chain.missing(text), asked once per distinct character (same answer, same order)."""
+    return chain.missing("".join(dict.fromkeys(text)))
 
 
 def _logo(settings: dict, layout: dict) -> str | None:
@@ -166,7 +171,7 @@ def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.C
         checks = (("title", spec.title_fonts, spec.title),
                   ("targets", spec.text_fonts, target_label(alert)))
         for field, chain, text in checks:
-            gone = chain.missing(_nfc(text))
+            gone = _missing(chain, _nfc(text))
             if gone:
                 # A warning, not an error: an emoji in a title must not stop an alert.
                 problems.add(alert.source_path, alert.lines.get(field, 1), field,
