@@ -14,8 +14,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from . import images
 from .model import AlertImage
 
@@ -35,6 +33,8 @@ def localize(content: str, source_path: str, content_root: Path, cache=None,
     images to publish beside the page, and a problem for each image that cannot be."""
     if "<img" not in content:
         return content, [], []
+    from bs4 import BeautifulSoup  # 0.1 s to import: only for bodies with photos
+
     soup = BeautifulSoup(content, "html.parser")
     published: dict[Path, AlertImage] = {}
     problems: list[BodyImageProblem] = []
