@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: X's limit in weighted characters (twitter-text v3: a link counts 23, CJK and emoji 2).
@@ -26,10 +27,9 @@ def weighted_length(text: str) -> int:
     return parse_tweet(text).weightedLength
 
 
-#: Code points X counts as one (twitter-text v3 ranges); every other counts two.
-_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-#: Emoji X counts as two although they sit in a light range.
-_HEAVY_EMOJI = frozenset("\u00a9\u00ae")
+#: What X counts as two: every code point outside twitter-text v3's one-weight ranges
+#: (0-4351, 8192-8205, 8208-8223, 8242-8247), and the emoji © and ® inside them.
+_HEAVY = re.compile("[\u00a9\u00ae\u1100-\u1fff\u200e\u200f\u2020-\u2031\u2038-\U0010ffff]")
 #: Characters that may separate a domain's labels: any link X sees has one.
 _DOTS = (".", "\u3002", "\uff0e", "\uff61")
 
@@ -39,8 +39,7 @@ def upper_bound(text: str, links: int = 0) -> int:
     each character counted alone (an emoji sequence or a link in the text never counts
     more than its characters plus 23 per dot), so most posts need no exact count."""
     text = unicodedata.normalize("NFC", text)
-    heavy = sum(1 for ch in text if ch in _HEAVY_EMOJI or not any(
-        start <= ord(ch) <= end for start, end in _LIGHT_RANGES))
+    heavy = len(_HEAVY.findall(text))
     dots = sum(text.count(dot) for dot in _DOTS)
     return len(text) + heavy + 23 * dots + 24 * links
 
