@@ -19,6 +19,9 @@ _FOREIGN = (
     (re.compile(r"%%[A-Za-z_][\w]*%%"), "percent"),
 )
 
+#: What every pattern above needs, found in one scan.
+_MARKERS = re.compile(r"\[\[|\*\||\{|%%")
+
 
 @dataclass(frozen=True)
 class MergeTagProblem:
@@ -29,6 +32,8 @@ class MergeTagProblem:
 
 def replace(text: str, fallbacks: dict[str, str]) -> tuple[str, list[MergeTagProblem]]:
     """Return `text` with known tags replaced, and a problem for every other tag."""
+    if not _MARKERS.search(text):  # most texts: no pattern below can match
+        return text, []
     problems: list[MergeTagProblem] = []
 
     def known(match: re.Match) -> str:
