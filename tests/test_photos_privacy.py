@@ -100,3 +100,23 @@ def test_published_images_carry_no_metadata(make, name, make_site, tmp_path):
     # The original is read, never written.
     assert hashlib.sha256(original.read_bytes()).hexdigest() == digest
     assert original.read_bytes() == source.read_bytes()
+
+
+def test_a_truncated_photo_is_refused_even_after_weasyprint_is_imported(tmp_path):
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it
+    # is imported; the photo check must not inherit that.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from alerts import images
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint did
+    whole = tmp_path / "images" / "whole.jpg"
+    whole.parent.mkdir()
+    poster_photo(whole)
+    cut = whole.with_name("cut.jpg")
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(images.ImageProblem, match=r"cut\.jpg.*truncated"):
+        images.check(tmp_path, "images/cut.jpg", "A photo", None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as it was found
+    assert images.check(tmp_path, "images/whole.jpg", "A photo", None).width > 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .model import AlertImage
 from .photocache import PhotoCache
@@ -52,6 +52,17 @@ def check(content_root: Path, relpath: str, alt: str, caption: str | None,
 
 def _decode(source: Path, relpath: str) -> tuple[str, int, int]:
     """Open and decode every pixel: (format, upright width, height), or ImageProblem."""
+    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+    # which would pass a cut-off photo as whole; the check sets it back while it runs.
+    accepted = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        return _decode_strictly(source, relpath)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepted
+
+
+def _decode_strictly(source: Path, relpath: str) -> tuple[str, int, int]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
