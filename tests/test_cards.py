@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageChops, ImageDraw, features
+from PIL import Image, ImageChops, ImageDraw, ImageStat, features
 
 from alerts.model import Alert, AlertImage, Target
 from alerts.problems import Problems
@@ -83,17 +84,21 @@ def test_cards_are_1200x630_and_at_most_300kb(tmp_path, kind):
 
 
 def test_flat_png_keeps_the_drawn_colours():
+    # A flat PNG card is drawn on a palette of ramps between its colours; the same card
+    # drawn in RGB (as for a JPEG) must look the same, accent line and bar included.
     s = spec("Tell Congress: protect the Clean Water Act")
     drawn = cards.draw(s, LAYOUT)
+    assert drawn.mode == "P"
     data, _ = cards.encode(drawn, s, LAYOUT)
-    diff = ImageChops.difference(drawn, decoded(data).convert("RGB")).getextrema()
-    assert max(hi for _, hi in diff) <= 6
+    in_rgb = cards.draw(s, {**LAYOUT, "flat_format": "jpeg"})
+    diff = ImageChops.difference(in_rgb, decoded(data).convert("RGB")).getextrema()
+    assert max(hi for _, hi in diff) <= 2
 
 
 @pytest.mark.parametrize("name", sorted(golden.CASES))
 def test_card_matches_golden_image(tmp_path, name):
     expected = Image.open(HERE / "golden" / "cards" / f"{name}.png").convert("RGB")
-    actual = golden.render(name, tmp_path)
+    actual = golden.render(name, tmp_path).convert("RGB")
     diff = ImageChops.difference(actual, expected).getextrema()
     assert max(hi for _, hi in diff) <= 2, (
         f"{name} differs from its golden image; if the change is intended, run "
@@ -130,6 +135,20 @@ def test_every_script_draws_with_fonts_that_have_its_glyphs(lang):
     assert image.size == (1200, 630)
 
 
+def test_card_fonts_are_drawn_without_their_hinting():
+    # Hinting changes nothing visible at card sizes and made text four times slower to draw.
+    path = cardfonts.find("NotoSans-Bold.ttf", DIRS)
+    with TTFont(io.BytesIO(cardfonts._without_hinting(path))) as font, TTFont(path) as original:
+        assert font["prep"].program.getBytecode() == cardfonts.NO_HINTING_PREP
+        for tag in ("glyf", "GSUB", "GPOS", "cmap"):
+            assert font.reader[tag] == original.reader[tag]
+    cjk = cardfonts.find("NotoSansCJK-Bold.ttc", DIRS)
+    if cjk:
+        assert cardfonts._without_hinting(cjk) is None  # CFF outlines: loaded as they are
+    ink = cardfonts.truetype(cardfonts.FontFile(path), 60).getbbox("Save the river")
+    assert ink[2] > 300
+
+
 def test_cjk_uses_the_face_for_the_language():
     ja = cardfonts.resolve(["NotoSansCJK-Bold.ttc"], "ja", DIRS).fonts[0]
     zh = cardfonts.resolve(["NotoSansCJK-Bold.ttc"], "zh-CN", DIRS).fonts[0]
@@ -145,7 +164,7 @@ def test_arabic_is_shaped_right_to_left_and_aligned_right():
     # Shaped, the letters join: the word is not its isolated letters side by side.
     isolated = sum(font.getlength(c) for c in word)
     assert font.getlength(word, direction="rtl", language="ar") != isolated
-    image = cards.draw(spec("مرحبا", "ar", lines=()), LAYOUT)
+    image = cards.draw(spec("مرحبا", "ar", lines=()), LAYOUT).convert("RGB")
     ink = ImageChops.difference(image, Image.new("RGB", image.size, image.getpixel((600, 300))))
     title_ink = ink.crop((0, 140, 1200, 400)).getbbox()
     assert title_ink[2] > 1100 and title_ink[0] > 600  # hugs the right margin
@@ -235,6 +254,36 @@ def test_dark_photos_are_still_darkened_a_little():
     im = Image.new("RGB", (100, 100), (40, 40, 40))
     out, k = cards.darken_for_contrast(im, (0, 0, 100, 100), [(255, 255, 255)], 4.5, least=0.3)
     assert k == pytest.approx(0.7) and out.getpixel((5, 5)) == (28, 28, 28)
+
+
+def test_a_photo_stored_on_its_side_is_not_decoded_too_small(tmp_path):
+    # A phone stores a portrait photo on its side with an EXIF orientation; the reduced
+    # JPEG decode must still cover the upright card, or the card would be blurred.
+    grain = Image.merge("RGB", [Image.effect_noise((1300, 2600), 60) for _ in range(3)])
+    grain.save(tmp_path / "upright.jpg", quality=95)
+    exif = Image.Exif()
+    exif[cards.ORIENTATION] = 6  # turn 90° clockwise to view
+    grain.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "side.jpg", quality=95, exif=exif)
+    upright = cards.cover(str(tmp_path / "upright.jpg"), (1200, 630), (0.5, 0.5))
+    side = cards.cover(str(tmp_path / "side.jpg"), (1200, 630), (0.5, 0.5))
+    diff = ImageStat.Stat(ImageChops.difference(upright, side)).mean
+    assert max(diff) < 8  # drawn from half the pixels, it was about 20
+
+
+def test_a_shared_photo_is_decoded_once_until_it_changes(tmp_path):
+    path = tmp_path / "p.png"
+    Image.new("RGB", (1600, 1000), (200, 120, 40)).save(path)
+    colors = ((255, 255, 255),)
+    first = cards.photo_background(str(path), LAYOUT, colors)
+    assert cards.photo_background(str(path), LAYOUT, colors) is first
+    before = first.tobytes()
+    cards.draw(spec("Save the river", photo=str(path), lines=()), LAYOUT)
+    assert first.tobytes() == before  # the card was drawn on a copy
+    Image.new("RGB", (1600, 1000), (40, 120, 200)).save(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    edited = cards.photo_background(str(path), LAYOUT, colors)
+    assert edited.getpixel((600, 300)) != first.getpixel((600, 300))
 
 
 def test_contrast_is_the_wcag_ratio():
