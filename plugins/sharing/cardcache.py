@@ -141,6 +141,9 @@ def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResu
 
 def _draw_all(todo: dict[Path, CardJob], workers: int, result: RenderResult) -> list[tuple]:
     workers = workers or os.cpu_count() or 1
+    # Cards that share a photo one after another: in the same chunk, one worker decodes
+    # and darkens the photo once and draws them all on it (cards.photo_background).
+    todo = dict(sorted(todo.items(), key=lambda item: (item[1].spec.photo or "", item[0])))
     if len(todo) < POOL_MIN or workers < 2:
         return [draw_one(job, str(path)) for path, job in todo.items()]
     result.workers = min(workers, len(todo))
