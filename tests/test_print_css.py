@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from printpdf.build import css_string, page_css
 from printpdf.qr import qr_svg
-from printpdf.sanitize import prepare
+from printpdf.sanitize import PRINT_HIDDEN_CLASSES, PRINT_HIDDEN_TAGS, prepare
 from printpdf.settings import DEFAULTS, PdfSettingsError, merge, site_origin
 
 PRINT_CSS = Path(__file__).parents[1] / "theme" / "static" / "css" / "print.css"
@@ -71,10 +71,50 @@ def test_prepare_drops_volatile_text_scripts_and_attachments():
             '<link rel="Attachment" href="secret.txt"><link rel="stylesheet" href="p.css">'
             '<a rel="attachment nofollow" href="x.txt">x</a><!-- note -->'
             '<script>if (a < b) {}</script><object data="x.pdf"><p>in</p></object>')
-    assert prepare(html) == (
+    page = prepare(html)
+    assert page.html == (
         '<p>Deadline <time datetime="2016-07-15">Friday</time>!</p>'
-        '<img src="a.png" alt="&amp; co"><link rel="stylesheet" href="p.css">'
-        '<a href="x.txt">x</a>')
+        '<img src="a.png" alt="&amp; co"><a href="x.txt">x</a>')
+    assert page.links == ("p.css",)
+
+
+def test_prepare_takes_out_the_stylesheets_weasyprint_would_load_for_print():
+    html = ('<head><link rel="stylesheet" href="site.css" media="screen">'
+            '<link rel="stylesheet" href="print.css" media="print">'
+            '<link rel="alternate stylesheet" href="alt.css" title="Alt">'
+            '<link rel="icon" href="icon.svg"><meta name="description" content="x">'
+            '<link rel="Stylesheet" href=" all.css " media="screen, all"></head>'
+            '<body><link rel="stylesheet" href="late.css" type="text/css; charset=utf-8">'
+            '<link rel="stylesheet" href="data.json" type="application/json"></body>')
+    page = prepare(html)
+    assert page.html == "<head></head><body></body>"
+    assert page.links == ("print.css", "all.css", "late.css")
+
+
+def test_prepare_drops_what_print_css_hides():
+    html = ('<body><a class="skip" href="#main">Skip</a><header><a class="site-name" href="/">'
+            'Site</a><nav><a href="/">Home</a></nav></header><main><h1>Title</h1>'
+            '<p class="closed-notice" hidden>Closed</p><p class="Share">kept: class names are'
+            ' case-sensitive</p><ul class="actions"><li><a class="button action" href="a">'
+            'Act</a></li></ul><section class="take-action"><h2>Again</h2></section>'
+            '<p><button type="button" hidden>Print</button><a class="button secondary" '
+            'href="x.pdf">PDF</a></p><section class="share"><a href="s">Share</a></section>'
+            '<p class="no-print">screen only</p></main><footer>Footer</footer></body>')
+    assert prepare(html).html == (
+        '<body><header><a class="site-name" href="/">Site</a></header><main><h1>Title</h1>'
+        '<p class="Share">kept: class names are case-sensitive</p><ul class="actions"><li>'
+        '<a class="button action" href="a">Act</a></li></ul><p></p></main></body>')
+
+
+def test_prepare_drops_only_what_print_css_hides():
+    # A selector taken out of print.css's hidden rule must be printed again, PDFs included.
+    hidden = {selector for selector, body in print_rules().items()
+              if "display: none !important" in body}
+    for tag in PRINT_HIDDEN_TAGS:
+        assert tag in hidden, tag
+    for name in PRINT_HIDDEN_CLASSES:
+        assert f".{name}" in hidden, name
+    assert {"[hidden]", "[data-volatile]", ".button:not(.action)"} <= hidden
 
 
 def test_prepare_is_the_same_whatever_the_countdown_says():

@@ -17,7 +17,7 @@ from alerts.pools import stop_at_once
 
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
-from .sanitize import prepare
+from .sanitize import Prepared, prepare
 from .settings import site_origin
 
 logger = logging.getLogger(__name__)
@@ -65,13 +65,13 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     for slug, alert in sorted(by_slug.items()):
         page = output_path / "alerts" / slug / "index.html"
         try:
-            html = prepare(page.read_text("utf-8"))
+            prepared = prepare(page.read_text("utf-8"))
         except OSError as error:
             problems.add(alert.source_path, 1, "pdf",
                          f"the page {page} could not be read ({error.strerror}), so it has "
                          "no PDF; fix the template error reported above it")
             continue
-        job, key = make_job(alert, html, conf, settings, origin, roots, base_css,
+        job, key = make_job(alert, prepared, conf, settings, origin, roots, base_css,
                             cache.path(slug))
         if cache.fresh(slug, key):
             publish(cache.path(slug), pdf_path(output_path, slug))
@@ -103,11 +103,11 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     return stats
 
 
-def make_job(alert, html: str, conf: dict, settings: dict, origin: str, roots: dict,
+def make_job(alert, page: Prepared, conf: dict, settings: dict, origin: str, roots: dict,
              base_css: str, target: Path) -> tuple[Job, str]:
     """The render job for one alert and the cache key of everything that shapes its PDF."""
     url = origin + alert.url
-    stylesheet = base_css + page_css(conf, settings.get("SITENAME") or "", url, alert.lang)
+    alert_css = page_css(conf, settings.get("SITENAME") or "", url, alert.lang)
     metadata = {
         "title": alert.title,
         "authors": list(alert.authors) or ([settings["AUTHOR"]] if settings.get("AUTHOR")
@@ -132,13 +132,15 @@ def make_job(alert, html: str, conf: dict, settings: dict, origin: str, roots: d
     }
     # The output folder is a fresh temporary one each build, so it stays out of the key;
     # the files read from it are checked one by one against the manifest instead.
-    key = job_key({"html": html, "url": url, "origin": origin, "css": stylesheet,
+    key = job_key({"html": page.html, "links": page.links, "url": url, "origin": origin,
+                   "css": [base_css, alert_css],
                    "metadata": metadata, "options": options})
     # A fixed identifier instead of none or a random one: same key, same bytes.
     options["pdf_identifier"] = key[:32].encode()
-    job = Job(slug=alert.slug, html=html, base_url=url, origin=origin,
+    job = Job(slug=alert.slug, html=page.html, links=page.links, base_url=url, origin=origin,
               roots={name: str(root) for name, root in roots.items()},
-              stylesheet=stylesheet, metadata=metadata, options=options, target=str(target))
+              base_css=base_css, page_css=alert_css, metadata=metadata, options=options,
+              target=str(target))
     return job, key
 
 
@@ -150,7 +152,8 @@ def page_css(conf: dict, site_name: str, url: str, lang: str | None) -> str:
         css_string(before) if before else "", "counter(page)",
         css_string(middle) if middle else "", "counter(pages)",
         css_string(after) if after else "") if part)
-    # !important: this sheet has user origin, and the page's own print.css must not win.
+    # !important: an @page rule in the page's own print.css must not win, whatever its
+    # specificity.
     return (f"\n@page {{ size: {conf['page_size']} !important; "
             f"margin: {conf['margins']} !important;\n"
             f"  @top-left {{ content: {css_string(site_name)}; }}\n"

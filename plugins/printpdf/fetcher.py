@@ -90,6 +90,17 @@ class SandboxFetcher(URLFetcher):
         return name, path
 
 
+class NoFetch(URLFetcher):
+    """For the plugin's own stylesheets, which are parsed once per worker: they load nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        raise Refused(url, "is loaded by a PDF stylesheet, and those may not load files",
+                      "style the file from theme/static/css/print.css instead")
+
+
 def _inside(path: Path, root: Path) -> bool:
     # resolve() follows symlinks, so a link inside the site cannot point out of it.
     return path.resolve().is_relative_to(root)

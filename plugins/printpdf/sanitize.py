@@ -1,7 +1,9 @@
-"""Reduce a written alert page to what may shape its PDF: no clock text, scripts or attachments."""
+"""Reduce a written alert page to what may shape its PDF: no clock text, scripts or attachments,
+and nothing that print.css hides, so WeasyPrint neither parses nor styles it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
@@ -12,13 +14,51 @@ VOID = frozenset(
 #: Elements dropped with their content: nothing in them can reach the PDF.
 #: <object>, <embed> and <iframe> could pull in other documents; scripts do not run in print.
 DROPPED = frozenset({"script", "noscript", "template", "iframe", "object", "embed"})
+#: What theme/static/css/print.css hides with `display: none !important`, dropped here
+#: so WeasyPrint does not parse and style it for nothing. Only ever a subset of that
+#: rule: tests/test_print_css.py checks each one against print.css.
+PRINT_HIDDEN_TAGS = frozenset({"nav", "footer", "button"})
+PRINT_HIDDEN_CLASSES = frozenset({"share", "skip", "no-print", "take-action"})
+#: Never copied: <meta> (render.py sets the PDF's metadata from the alert) and <link>
+#: (print stylesheets go to Prepared.links; icons and feeds cannot shape the PDF, and
+#: WeasyPrint would embed <link rel="attachment"> files in it).
+UNCOPIED = frozenset({"meta", "link"})
 
 
-def _rel_tokens(attrs) -> list[str]:
+def _tokens(attrs, attr: str) -> list[str]:
+    """The space-separated words of an attribute, as written (class names are case-sensitive)."""
     for name, value in attrs:
-        if name == "rel" and value:
-            return value.lower().split()
+        if name == attr and value:
+            return value.split()
     return []
+
+
+def _rel(attrs) -> list[str]:
+    return [word.lower() for word in _tokens(attrs, "rel")]  # link types ignore case
+
+
+def _dropped(tag: str, attrs) -> bool:
+    """Whether the element and its content can never reach the PDF."""
+    if tag in DROPPED or tag in PRINT_HIDDEN_TAGS or tag in UNCOPIED:
+        return True
+    if any(name in ("data-volatile", "hidden") for name, _ in attrs):
+        return True
+    classes = _tokens(attrs, "class")
+    return any(c in PRINT_HIDDEN_CLASSES for c in classes) or (
+        "button" in classes and "action" not in classes)  # .button:not(.action)
+
+
+def _print_stylesheet(attrs) -> str | None:
+    """The href of a <link> that WeasyPrint would load as a print stylesheet, else None."""
+    values = dict(attrs)
+    rel = _rel(attrs)
+    kind = (values.get("type") or "text/css").split(";", 1)[0].strip().lower()
+    media = [m.strip().lower() for m in (values.get("media") or "").split(",")]
+    href = (values.get("href") or "").strip()
+    if ("stylesheet" in rel and "alternate" not in rel and kind == "text/css" and href
+            and ("print" in media or "all" in media or media == [""])):
+        return href
+    return None
 
 
 class _Sanitizer(HTMLParser):
@@ -27,25 +67,27 @@ class _Sanitizer(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.skip: list[str] = []  # open elements inside a dropped region
+        self.links: list[str] = []
 
     def _emit(self, text: str) -> None:
         if not self.skip:
             self.out.append(text)
 
+    def _link(self, tag, attrs) -> None:
+        if tag == "link" and not self.skip and (href := _print_stylesheet(attrs)):
+            self.links.append(href)
+
     def handle_starttag(self, tag, attrs):
+        self._link(tag, attrs)
         if self.skip:
             if tag not in VOID:
                 self.skip.append(tag)
             return
-        volatile = any(name == "data-volatile" for name, _ in attrs)
-        rel = _rel_tokens(attrs)
-        if tag == "link" and "attachment" in rel:
-            return  # WeasyPrint embeds <link rel="attachment"> files into the PDF
-        if volatile or tag in DROPPED:
+        if _dropped(tag, attrs):
             if tag not in VOID:
                 self.skip.append(tag)
             return
-        if tag == "a" and "attachment" in rel:
+        if tag == "a" and "attachment" in _rel(attrs):
             # Keep the link, lose the rel that would make WeasyPrint embed its target.
             kept = [(n, v) for n, v in attrs if n != "rel"]
             self.out.append(_starttag(tag, kept))
@@ -53,11 +95,8 @@ class _Sanitizer(HTMLParser):
         self.out.append(self.get_starttag_text())
 
     def handle_startendtag(self, tag, attrs):
-        if self.skip:
-            return
-        if tag == "link" and "attachment" in _rel_tokens(attrs):
-            return
-        if any(name == "data-volatile" for name, _ in attrs) or tag in DROPPED:
+        self._link(tag, attrs)
+        if self.skip or _dropped(tag, attrs):
             return
         self.out.append(self.get_starttag_text())
 
@@ -97,9 +136,21 @@ def _starttag(tag: str, attrs) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def prepare(html: str) -> str:
-    """The page without data-volatile elements, scripts, comments, embeds or attachment links."""
+@dataclass(frozen=True)
+class Prepared:
+    """An alert page as the PDF sees it."""
+
+    #: The page without data-volatile elements, scripts, comments, embeds, <link>s,
+    #: <meta> tags, or the page furniture print.css hides: about 40% of its HTML.
+    html: str
+    #: The hrefs of the print stylesheets it linked, in order. The worker loads them
+    #: itself, parsing each once per process instead of once per PDF (styles.py).
+    links: tuple[str, ...]
+
+
+def prepare(html: str) -> Prepared:
+    """What of a written alert page can shape its PDF."""
     parser = _Sanitizer()
     parser.feed(html)
     parser.close()
-    return "".join(parser.out)
+    return Prepared("".join(parser.out), tuple(parser.links))
