@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from alerts.i18n import t
@@ -59,7 +60,11 @@ def network(id: str, name: str, label_key: str = "share_on"):
 def _query(base: str, params: dict[str, str]) -> str:
     # %20 rather than '+' for spaces: mailto: (RFC 6068) reads '+' as a plus sign,
     # and every network decodes %20.
-    return base + "?" + urlencode({k: v for k, v in params.items() if v}, quote_via=quote)
+    return base + "?" + urlencode({k: v for k, v in params.items() if v}, quote_via=_quote)
+
+
+# The same text, title and link are quoted for each of a page's networks.
+_quote = lru_cache(maxsize=256)(quote)
 
 
 def _with_tags(text: str, share: Share, link: str) -> str:
