@@ -14,9 +14,19 @@ from dataclasses import dataclass, field
 import yaml
 
 try:  # libyaml is present in PyYAML's wheels; the pure-Python one is ~10× slower
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):
+    """Gives a node without a `!tag` the plain tag of its kind: every scalar stays a
+    string anyway, so guessing int, bool or timestamp (a Python call per value) is waste."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
