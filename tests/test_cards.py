@@ -362,3 +362,14 @@ def test_a_logo_stands_in_for_the_site_name(tmp_path):
     image = cards.draw(replace(spec("Save the river"), logo=str(logo)), LAYOUT)
     assert image.getpixel((80, 90)) == (255, 0, 0)  # logo scaled to 56 px high at the padding
     assert image.getpixel((80, 72 + 60)) != (255, 0, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "Save the park", "مرحبا 2026، world!", "שלום 12 world", "公園を守ろう 2026", "x\u200dy 🌳 é",
+    "", "  ", "Stop — now… (1/2)",
+])
+def test_used_fonts_are_the_fonts_of_the_runs(text):
+    # used() walks the text without building runs; it must name the same fonts.
+    for lang in ("en", "ar", "ja"):
+        chain = cardfonts.resolve(LAYOUT["title_fonts"] + ["NotoSansCJK-Bold.ttc"], lang, DIRS)
+        assert chain.used(text) == {font for font, _ in chain.runs(text)}

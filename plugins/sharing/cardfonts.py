@@ -53,7 +53,7 @@ class FontChain:
             self._memo[ch] = (first, sticky, glyph)
         if not glyph:
             return current or (self.fonts[0] if self.fonts else None)
-        if current and sticky and current != first and ord(ch) in coverage(current):
+        if current and sticky and current is not first and ord(ch) in coverage(current):
             return current
         return first
 
@@ -63,11 +63,18 @@ class FontChain:
 
     def missing(self, text: str) -> str:
         """The characters of text that no font in the chain has, each once."""
-        gone = (ch for ch in text if needs_glyph(ch) and self.font_for(ch) is None)
+        gone = (ch for ch in text if self.font_for(ch) is None and needs_glyph(ch))
         return "".join(dict.fromkeys(gone))
 
     def used(self, text: str) -> set[FontFile]:
-        return {font for font, _ in self.runs(text)}
+        """The fonts runs(text) would use, without building the runs."""
+        fonts, current = set(), None
+        for ch in text:
+            font = self.font_for(ch, current)
+            if font is not None and font is not current:
+                fonts.add(font)
+                current = font
+        return fonts
 
 
 @lru_cache(maxsize=4096)
@@ -80,7 +87,7 @@ def _runs(chain: FontChain, text: str) -> tuple[tuple[FontFile, str], ...]:
         font = chain.font_for(ch, current)
         if font is None:
             continue
-        if out and font == out[-1][0]:
+        if out and font is out[-1][0]:  # fonts come from the chain: the same objects
             out[-1] = (font, out[-1][1] + ch)
         else:
             out.append((font, ch))
