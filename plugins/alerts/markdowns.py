@@ -5,13 +5,15 @@ pass that tries each of its 18 patterns on every text node of the page, found or
 in a build of many alerts that pass costs as much as the rest of Markdown. Every one of
 those patterns needs a quote, two hyphens, three dots or a double angle bracket, so text
 without any of them is left as it is without trying the patterns, and text with an
-apostrophe is not tried against the patterns for double quotes, dashes or dots. The
+apostrophe alone is not tried against the patterns that need a double quote, dashes or
+dots. The
 output is the same as stock smarty's; tests/test_markdowns.py compares the two.
 """
 
 from __future__ import annotations
 
 import re
+from re import _parser  # the parsed form of a pattern: its literal characters
 
 from markdown import Markdown
 from markdown.treeprocessors import InlineProcessor
@@ -38,16 +40,18 @@ class _SmartyWhereNeeded(InlineProcessor):
 
     def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
         needs = self._needs.get(id(pattern))
-        if needs and not any(literal in data for literal in needs):
+        if needs and not all(literal in data for literal in needs):
             return data, False, 0  # what the stock method returns when nothing matched
         return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
 
 
 def _needs(name: str, pattern) -> tuple[str, ...]:
-    """What a smarty pattern cannot match without (any one of), from its name; () if unknown."""
-    if name.startswith("smarty-quotes-"):
-        # A quote pattern matches a quote that its expression spells out.
-        return tuple(q for q in ("'", '"') if q in pattern.pattern)
+    """What a smarty pattern cannot match without (all of them); () if unknown."""
+    if name.startswith("smarty-quotes-") and not pattern.compiled_re.flags & re.IGNORECASE:
+        # The characters the expression itself must match, one after another, outside
+        # any lookaround, group or class: its quote or quotes.
+        return tuple(sorted({chr(value) for op, value in _parser.parse(pattern.pattern)
+                             if op is _parser.LITERAL}))
     return {"smarty-ellipses": ("...",), "smarty-em-dashes": ("---",),
             "smarty-en-dashes": ("--",), "smarty-left-angle-quotes": ("<<",),
             "smarty-right-angle-quotes": (">>",)}.get(name, ())
