@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import statistics
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -60,40 +62,40 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     cache = PdfCache(Path(settings["CACHE_PATH"]) / "pdfs", roots)
     origin = site_origin(conf, settings)
     base_css = PDF_CSS.read_text("utf-8")
-    stats, pending = PdfStats(), []
+    stats = PdfStats()
     by_slug = {alert.slug: alert for alert in alerts}
-    for slug, alert in sorted(by_slug.items()):
-        page = output_path / "alerts" / slug / "index.html"
-        try:
-            prepared = prepare(page.read_text("utf-8"))
-        except OSError as error:
-            problems.add(alert.source_path, 1, "pdf",
-                         f"the page {page} could not be read ({error.strerror}), so it has "
-                         "no PDF; fix the template error reported above it")
-            continue
-        job, key = make_job(alert, prepared, conf, settings, origin, roots, base_css,
-                            cache.path(slug))
-        if cache.fresh(slug, key):
-            publish(cache.path(slug), pdf_path(output_path, slug))
-            stats.reused += 1
-        else:
-            pending.append((job, key))
-    stats.workers = _workers(conf, len(pending))
-    for (job, key), result in zip(pending, _run([j for j, _ in pending], stats.workers),
-                                  strict=True):
-        alert = by_slug[job.slug]
-        for warning in result.warnings:
-            logger.debug("pdf: %s: WeasyPrint: %s", alert.source_path, warning)
-        if result.ok:
-            cache.store(job.slug, key, result.resources)
-            publish(cache.path(job.slug), pdf_path(output_path, job.slug))
-            stats.rendered += 1
-            stats.render_ms[job.slug] = result.ms
-        else:
-            cache.forget(job.slug)
-            stats.failed += 1
-            problems.add(alert.source_path, 1, "pdf",
-                         f"the PDF could not be made: {result.error}; {result.hint}")
+    with _Renderer(_workers(conf, len(by_slug))) as renderer:
+        for slug, alert in sorted(by_slug.items()):
+            page = output_path / "alerts" / slug / "index.html"
+            try:
+                prepared = prepare(page.read_text("utf-8"))
+            except OSError as error:
+                problems.add(alert.source_path, 1, "pdf",
+                             f"the page {page} could not be read ({error.strerror}), so it "
+                             "has no PDF; fix the template error reported above it")
+                continue
+            job, key = make_job(alert, prepared, conf, settings, origin, roots, base_css,
+                                cache.path(slug))
+            if cache.fresh(slug, key):
+                publish(cache.path(slug), pdf_path(output_path, slug))
+                stats.reused += 1
+            else:
+                renderer.submit(job, key)
+        stats.workers = renderer.used
+        for job, key, result in renderer.results():
+            alert = by_slug[job.slug]
+            for warning in result.warnings:
+                logger.debug("pdf: %s: WeasyPrint: %s", alert.source_path, warning)
+            if result.ok:
+                cache.store(job.slug, key, result.resources)
+                publish(cache.path(job.slug), pdf_path(output_path, job.slug))
+                stats.rendered += 1
+                stats.render_ms[job.slug] = result.ms
+            else:
+                cache.forget(job.slug)
+                stats.failed += 1
+                problems.add(alert.source_path, 1, "pdf",
+                             f"the PDF could not be made: {result.error}; {result.hint}")
     cache.prune(set(by_slug))
     cache.save()
     stats.wall_ms = (time.perf_counter() - start) * 1000
@@ -172,19 +174,57 @@ def _workers(conf: dict, jobs: int) -> int:
     return max(0, min(conf["workers"] or os.cpu_count() or 1, jobs))
 
 
-def _run(jobs: list[Job], workers: int) -> list[Result]:
-    if not jobs:
-        return []
-    if workers <= 1:
-        # One worker: this process is it, saving a fork; import before the clock starts.
-        init_worker()
-        return [render(job) for job in jobs]
-    # fork starts workers without re-importing Pelican; elsewhere use the default.
-    context = get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker) as pool, \
-            stop_at_once(pool):
-        futures = [pool.submit(render, job) for job in jobs]
-        return [_result(job, future) for job, future in zip(jobs, futures, strict=True)]
+class _Renderer:
+    """Renders each job as it is handed over. With more than one worker, on a pool started
+    at the first job: the workers import WeasyPrint and render while this process is still
+    reading the next pages, rather than after all of them. With one, in this process,
+    which saves a fork."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._outcomes: list[tuple[Job, str, Result | Future]] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc):
+        # stop_at_once first (it ends the workers on Ctrl-C or SIGTERM), then the pool.
+        return self._stack.__exit__(*exc)
+
+    @property
+    def used(self) -> int:
+        """Workers that rendered: 0 when nothing was handed over."""
+        return (self.workers if self._pool else 1) if self._outcomes else 0
+
+    def submit(self, job: Job, key: str) -> None:
+        if self.workers <= 1:
+            if not self._outcomes:
+                init_worker()  # import before the first PDF's clock starts
+            self._outcomes.append((job, key, render(job)))
+            return
+        if self._pool is None:
+            # fork starts workers without re-importing Pelican; elsewhere use the default.
+            context = get_context("fork") if sys.platform == "linux" else None
+            self._pool = self._stack.enter_context(ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_pool_worker))
+            self._stack.enter_context(stop_at_once(self._pool))
+        self._outcomes.append((job, key, self._pool.submit(render, job)))
+
+    def results(self):
+        """(job, key, result) for every job handed over, in the order they were."""
+        for job, key, outcome in self._outcomes:
+            yield job, key, outcome if isinstance(outcome, Result) else _result(job, outcome)
+
+
+def _init_pool_worker() -> None:
+    # Ctrl-C reaches the whole process group, but stopping is the build's to do
+    # (stop_at_once ends the workers): a worker still importing WeasyPrint must not
+    # print a traceback of its own. Its terminate() then ends it quietly too.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    init_worker()
 
 
 def _result(job: Job, future) -> Result:
