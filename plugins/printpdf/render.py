@@ -40,8 +40,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Collect(logging.Handler):
-    """Keep WeasyPrint's own warnings and errors for the result, instead of printing them."""
+class Collect(logging.Handler):
+    """Keeps the warnings and errors logged to it (WeasyPrint's, for a result or a sheet)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -55,7 +55,7 @@ class _Collect(logging.Handler):
 def _quiet():
     """Collect WeasyPrint's log records instead of printing them, and mute its progress."""
     logger, progress = logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")
-    collect = _Collect()
+    collect = Collect()
     saved = logger.propagate, progress.disabled
     logger.addHandler(collect)
     logger.propagate, progress.disabled = False, True
@@ -81,7 +81,7 @@ def render(job: Job) -> Result:
         return _render(job, start, collect)
 
 
-def _render(job: Job, start: float, collect: _Collect) -> Result:
+def _render(job: Job, start: float, collect: Collect) -> Result:
     import weasyprint
 
     from . import styles

@@ -27,6 +27,7 @@ from weasyprint.html import parse_url
 from weasyprint.text.fonts import FontConfiguration
 
 from .fetcher import NoFetch, SandboxFetcher
+from .render import Collect
 
 #: Parsed stylesheets kept by a process; a handful differ in a build, each alert's
 #: @page rules among them, so the least recently used go first.
@@ -103,19 +104,10 @@ def _kept(key: tuple, fonts: _Fonts, parse, fetcher: SandboxFetcher | None = Non
     return kept[0]
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @contextmanager
 def _recorded():
     """WeasyPrint's warnings and errors while the block runs (they still go out as well)."""
-    logger, handler = logging.getLogger("weasyprint"), _Records()
+    logger, handler = logging.getLogger("weasyprint"), Collect()
     logger.addHandler(handler)
     try:
         yield handler.records
