@@ -176,15 +176,19 @@ def _workers(conf: dict, jobs: int) -> int:
 
 class _Renderer:
     """Renders each job as it is handed over. With more than one worker, on a pool started
-    at the first job: the workers import WeasyPrint and render while this process is still
-    reading the next pages, rather than after all of them. With one, in this process,
-    which saves a fork."""
+    at the second job: the workers import WeasyPrint and render while this process is still
+    reading the next pages, rather than after all of them. One job alone (an edited alert)
+    or one worker: in this process, which saves forking workers that would have nothing
+    to do."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._outcomes: list[tuple[Job, str, Result | Future]] = []
+        # Each job with its Result, its Future on the pool, or None while it waits to see
+        # whether a second job comes.
+        self._outcomes: list[tuple[Job, str, Result | Future | None]] = []
         self._pool: ProcessPoolExecutor | None = None
         self._stack = ExitStack()
+        self._imported = False  # WeasyPrint, in this process
 
     def __enter__(self) -> _Renderer:
         return self
@@ -195,26 +199,40 @@ class _Renderer:
 
     @property
     def used(self) -> int:
-        """Workers that rendered: 0 when nothing was handed over."""
+        """Workers that render: 0 when nothing was handed over."""
         return (self.workers if self._pool else 1) if self._outcomes else 0
 
     def submit(self, job: Job, key: str) -> None:
         if self.workers <= 1:
-            if not self._outcomes:
-                init_worker()  # import before the first PDF's clock starts
-            self._outcomes.append((job, key, render(job)))
-            return
-        if self._pool is None:
-            # fork starts workers without re-importing Pelican; elsewhere use the default.
-            context = get_context("fork") if sys.platform == "linux" else None
-            self._pool = self._stack.enter_context(ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_pool_worker))
-            self._stack.enter_context(stop_at_once(self._pool))
-        self._outcomes.append((job, key, self._pool.submit(render, job)))
+            self._outcomes.append((job, key, self._here(job)))
+        elif self._pool is None and not self._outcomes:
+            self._outcomes.append((job, key, None))  # the pool starts with a second job
+        else:
+            if self._pool is None:
+                self._start_pool()
+            self._outcomes.append((job, key, self._pool.submit(render, job)))
+
+    def _start_pool(self) -> None:
+        # fork starts workers without re-importing Pelican; elsewhere use the default.
+        context = get_context("fork") if sys.platform == "linux" else None
+        self._pool = self._stack.enter_context(ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_init_pool_worker))
+        self._stack.enter_context(stop_at_once(self._pool))
+        self._outcomes = [(job, key, self._pool.submit(render, job))
+                          for job, key, _ in self._outcomes]
+
+    def _here(self, job: Job) -> Result:
+        if not self._imported:
+            init_worker()  # import before the first PDF's clock starts
+            self._imported = True
+        return render(job)
+
 
     def results(self):
         """(job, key, result) for every job handed over, in the order they were."""
         for job, key, outcome in self._outcomes:
+            if outcome is None:
+                outcome = self._here(job)
             yield job, key, outcome if isinstance(outcome, Result) else _result(job, outcome)
 
 
