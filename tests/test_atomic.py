@@ -109,19 +109,33 @@ def _pages_in_staging(root: Path) -> int:
                for _ in staging.glob("alerts/*/index.html"))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
-                         ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_build_killed_mid_way_leaves_previous_output(sig, tmp_path):
+def _files_in(folder: Path) -> int:
+    return sum(1 for _ in folder.glob("*")) if folder.is_dir() else 0
+
+
+#: Where the build is when it is stopped: every page written into the staging folder and
+#: the card pool drawing, or the PDF pool rendering. Each phase runs its own workers.
+PHASES = {
+    "cards": lambda root: _files_in(root / "cache" / "cards") >= 1,
+    "pdfs": lambda root: _files_in(root / "cache" / "pdfs") >= 1,
+}
+
+
+@pytest.mark.parametrize(("sig", "phase"), [
+    (signal.SIGINT, "cards"), (signal.SIGINT, "pdfs"),
+    (signal.SIGTERM, "cards"), (signal.SIGTERM, "pdfs"),
+    (signal.SIGKILL, "pdfs"),
+], ids=["SIGINT-cards", "SIGINT-pdfs", "SIGTERM-cards", "SIGTERM-pdfs", "SIGKILL"])
+def test_build_killed_mid_way_leaves_previous_output(sig, phase, tmp_path):
     many_alerts(tmp_path / "content", 200)
     before = _previous_output(tmp_path)
     log = tmp_path / "stderr.txt"
     with open(log, "w") as stderr:
         proc = _start_build(tmp_path, stderr)
         try:
-            # Mid-way: every page written into the staging folder, PDFs being made.
-            _wait_for(lambda: _pages_in_staging(tmp_path) >= 200, 90, "the pages", proc)
-            time.sleep(1.0)
-            assert proc.poll() is None, "the build ended before it could be stopped"
+            _wait_for(lambda: PHASES[phase](tmp_path), 90, f"the {phase}", proc)
+            assert _pages_in_staging(tmp_path) == 200
+            assert _group_size(proc.pid) > 1, f"no worker was running during the {phase}"
             if sig == signal.SIGINT:
                 os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
             else:
@@ -147,6 +161,18 @@ def test_build_killed_mid_way_leaves_previous_output(sig, tmp_path):
         assert leftovers(tmp_path) == []  # an interrupted build cleans up after itself
     else:
         assert proc.returncode == -signal.SIGKILL
+
+
+def _group_size(pgid: int) -> int:
+    """Processes in the process group: the build and its workers."""
+    size = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while being read
+            continue
+        size += fields[2] == str(pgid) and fields[0] != "Z"
+    return size
 
 
 def _group_alive(pgid: int) -> bool:

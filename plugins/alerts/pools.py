@@ -1,4 +1,10 @@
-"""Worker pools that stop at once when a build is interrupted or fails.
+"""Worker pools that leave stopping to the build, and stop at once when it is interrupted.
+
+Ctrl-C reaches the whole process group, so without care every worker would print a
+traceback of its own. Workers here never see SIGINT: it is blocked in the thread that
+starts them, and a started process keeps that mask for good. Forked workers also inherit
+the build's SIGTERM handler; they put back the default before they unblock SIGTERM, so
+`terminate()` ends them quietly even before their first job.
 
 Leaving a `ProcessPoolExecutor` block waits for every queued job, so Ctrl-C or a
 SIGTERM during 200 PDFs would wait for all of them, and workers could outlive the
@@ -7,8 +13,36 @@ build. `stop_at_once` cancels what is queued and ends the workers instead.
 
 from __future__ import annotations
 
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool whose workers ignore Ctrl-C and end quietly on SIGTERM."""
+
+    def __init__(self, workers: int, context, initializer=None, initargs=()) -> None:
+        self._forks = context.get_start_method() == "fork"
+        if self._forks:  # a forked worker gets the function itself, nothing to unpickle
+            initializer, initargs = _forked_worker, (initializer, initargs)
+        super().__init__(workers, mp_context=context, initializer=initializer,
+                         initargs=initargs)
+
+    def _spawn_process(self) -> None:
+        # The one place the executor starts a worker (CPython 3.9 and later).
+        blocked = {signal.SIGINT, signal.SIGTERM} if self._forks else {signal.SIGINT}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            super()._spawn_process()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _forked_worker(initializer, initargs) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, copied by fork
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    if initializer is not None:
+        initializer(*initargs)
 
 
 @contextmanager

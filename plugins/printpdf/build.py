@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import statistics
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from alerts.i18n import t
-from alerts.pools import stop_at_once
+from alerts.pools import WorkerPool, stop_at_once
 
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
@@ -186,7 +185,7 @@ class _Renderer:
         # Each job with its Result, its Future on the pool, or None while it waits to see
         # whether a second job comes.
         self._outcomes: list[tuple[Job, str, Result | Future | None]] = []
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: WorkerPool | None = None
         self._stack = ExitStack()
         self._imported = False  # WeasyPrint, in this process
 
@@ -214,9 +213,8 @@ class _Renderer:
 
     def _start_pool(self) -> None:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
-        context = get_context("fork") if sys.platform == "linux" else None
-        self._pool = self._stack.enter_context(ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_pool_worker))
+        context = get_context("fork" if sys.platform == "linux" else None)
+        self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_worker))
         self._stack.enter_context(stop_at_once(self._pool))
         self._outcomes = [(job, key, self._pool.submit(render, job))
                           for job, key, _ in self._outcomes]
@@ -227,22 +225,12 @@ class _Renderer:
             self._imported = True
         return render(job)
 
-
     def results(self):
         """(job, key, result) for every job handed over, in the order they were."""
         for job, key, outcome in self._outcomes:
             if outcome is None:
                 outcome = self._here(job)
             yield job, key, outcome if isinstance(outcome, Result) else _result(job, outcome)
-
-
-def _init_pool_worker() -> None:
-    # Ctrl-C reaches the whole process group, but stopping is the build's to do
-    # (stop_at_once ends the workers): a worker still importing WeasyPrint must not
-    # print a traceback of its own. Its terminate() then ends it quietly too.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    init_worker()
 
 
 def _result(job: Job, future) -> Result:

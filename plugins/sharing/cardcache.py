@@ -13,7 +13,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import PIL
 from PIL import features
 
-from alerts.pools import stop_at_once
+from alerts.pools import WorkerPool, stop_at_once
 
 from . import cards
 from .cardtext import ELLIPSIS
@@ -150,8 +149,7 @@ def _draw_all(todo: dict[Path, CardJob], workers: int, result: RenderResult) -> 
     chunk = max(1, len(todo) // (result.workers * 4))
     # The folder this package is imported from, so a spawned worker can unpickle jobs.
     root = str(Path(__file__).resolve().parents[__name__.count(".")])
-    with ProcessPoolExecutor(result.workers, mp_context=_context(),
-                             initializer=site.addsitedir, initargs=(root,)) as pool, \
+    with WorkerPool(result.workers, _context(), site.addsitedir, (root,)) as pool, \
             stop_at_once(pool):
         paths = [str(p) for p in todo]
         return list(pool.map(draw_one, todo.values(), paths, chunksize=chunk))
