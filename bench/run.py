@@ -1,7 +1,8 @@
 """`make bench`: time this site against bare Pelican on synthetic corpora of N alerts.
 
 Usage: PYTHONPATH=plugins python bench/run.py [N ...] [--runs 3]
-Writes bench/results/<date>.json and <date>.md; corpora and builds stay in bench/work/.
+Writes bench/results/<date>.json and .md (<date>-n100.json… for other sizes); corpora
+and builds stay in bench/work/.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ROOT = HERE.parent
 #: PDFs invalidated for the 1-versus-2-worker runs: enough to keep both workers busy,
 #: few enough that N=1000 does not spend half an hour on one worker.
 PDF_SAMPLE = 100
+DEFAULT_SIZES = [100, 1000]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,16 +51,19 @@ def main(argv: list[str] | None = None) -> int:
         record["total_seconds"] = round(time.perf_counter() - started, 1)
         print(f"N={n}: done at {record['total_seconds'] / 60:.1f} min", flush=True)
         # Written after each N, so a long run that fails later keeps what it measured.
-        stem = write(record, args.results)
+        stem = write(record, args.results, args.sizes)
     print(markdown(record))
     print(f"Wrote {stem}.json and {stem}.md")
     return 0
 
 
-def write(record: dict, folder: Path) -> Path:
-    """Save the record as <date>.json and its tables as <date>.md; return the shared stem."""
+def write(record: dict, folder: Path, sizes: list[int]) -> Path:
+    """Save the record as <date>.json and its tables beside it as .md; return the shared
+    stem. A run of other sizes than the default adds them to the name (<date>-n100.json),
+    so a quick `make bench N=100` never replaces the same day's full run."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / record["date"]
+    parts = [] if sizes == DEFAULT_SIZES else [f"n{n}" for n in sizes]
+    stem = folder / "-".join([record["date"], *parts])
     stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", "utf-8")
     stem.with_suffix(".md").write_text(markdown(record), "utf-8")
     return stem
@@ -66,7 +71,7 @@ def write(record: dict, folder: Path) -> Path:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000], metavar="N")
+    parser.add_argument("sizes", nargs="*", type=int, default=DEFAULT_SIZES, metavar="N")
     parser.add_argument("--runs", type=int, default=3, help="runs per build (at least 3)")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "results")
