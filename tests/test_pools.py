@@ -66,3 +66,18 @@ def test_the_initializer_still_runs(tmp_path):
     with WorkerPool(1, multiprocessing.get_context("fork"), marker.touch) as pool:
         pool.submit(os.getpid).result(60)
     assert marker.exists()
+
+
+def test_leaving_on_an_error_ends_a_running_job_at_once():
+    started = time.monotonic()
+    with pytest.raises(RuntimeError), \
+            WorkerPool(1, multiprocessing.get_context("fork")) as pool:
+        pid = pool.submit(os.getpid).result(60)
+        (process,) = pool._processes.values()
+        pool.submit(time.sleep, 60)
+        time.sleep(0.2)  # the long job is running
+        raise RuntimeError("the build failed")
+    assert time.monotonic() - started < 30  # did not wait for the job
+    assert process.exitcode == -signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -1,4 +1,4 @@
-"""Worker pools that leave stopping to the build, and stop at once when it is interrupted.
+"""A worker pool that leaves stopping to the build, and stops at once when it is interrupted.
 
 Ctrl-C reaches the whole process group, so without care every worker would print a
 traceback of its own. Workers here never see SIGINT: it is blocked in the thread that
@@ -8,18 +8,19 @@ the build's SIGTERM handler; they put back the default before they unblock SIGTE
 
 Leaving a `ProcessPoolExecutor` block waits for every queued job, so Ctrl-C or a
 SIGTERM during 200 PDFs would wait for all of them, and workers could outlive the
-build. `stop_at_once` cancels what is queued and ends the workers instead.
+build. Leaving a `WorkerPool` block on an exception cancels what is queued and ends the
+workers instead.
 """
 
 from __future__ import annotations
 
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 
 
 class WorkerPool(ProcessPoolExecutor):
-    """A process pool whose workers ignore Ctrl-C and end quietly on SIGTERM."""
+    """A process pool whose workers ignore Ctrl-C, end quietly on SIGTERM, and are ended
+    at once when its block is left on an exception."""
 
     def __init__(self, workers: int, context, initializer=None, initargs=()) -> None:
         self._forks = context.get_start_method() == "fork"
@@ -37,6 +38,22 @@ class WorkerPool(ProcessPoolExecutor):
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self._stop_now()
+        return super().__exit__(exc_type, exc, tb)
+
+    def _stop_now(self) -> None:
+        """Cancel the queued jobs and end the workers, running jobs and all."""
+        # The executor has no public way to end running workers; its process table is the
+        # documented-in-source way to reach them. Read it first: shutdown() clears it.
+        processes = list((self._processes or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+
 
 def _forked_worker(initializer, initargs) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, copied by fork
@@ -44,15 +61,3 @@ def _forked_worker(initializer, initargs) -> None:
     if initializer is not None:
         initializer(*initargs)
 
-
-@contextmanager
-def stop_at_once(pool: ProcessPoolExecutor):
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        # The executor has no public way to end running workers; its process table is
-        # the documented-in-source way to reach them.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        raise

@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from alerts.i18n import t
-from alerts.pools import WorkerPool, stop_at_once
+from alerts.pools import WorkerPool
 
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
@@ -193,8 +193,7 @@ class _Renderer:
         return self
 
     def __exit__(self, *exc):
-        # stop_at_once first (it ends the workers on Ctrl-C or SIGTERM), then the pool.
-        return self._stack.__exit__(*exc)
+        return self._stack.__exit__(*exc)  # the pool ends its workers on Ctrl-C or SIGTERM
 
     @property
     def used(self) -> int:
@@ -215,7 +214,6 @@ class _Renderer:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
         context = get_context("fork" if sys.platform == "linux" else None)
         self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_worker))
-        self._stack.enter_context(stop_at_once(self._pool))
         self._outcomes = [(job, key, self._pool.submit(render, job))
                           for job, key, _ in self._outcomes]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import PIL
 from PIL import features
 
-from alerts.pools import WorkerPool, stop_at_once
+from alerts.pools import WorkerPool
 
 from . import cards
 from .cardtext import ELLIPSIS
@@ -149,8 +149,7 @@ def _draw_all(todo: dict[Path, CardJob], workers: int, result: RenderResult) -> 
     chunk = max(1, len(todo) // (result.workers * 4))
     # The folder this package is imported from, so a spawned worker can unpickle jobs.
     root = str(Path(__file__).resolve().parents[__name__.count(".")])
-    with WorkerPool(result.workers, _context(), site.addsitedir, (root,)) as pool, \
-            stop_at_once(pool):
+    with WorkerPool(result.workers, _context(), site.addsitedir, (root,)) as pool:
         paths = [str(p) for p in todo]
         return list(pool.map(draw_one, todo.values(), paths, chunksize=chunk))
 
