@@ -6,8 +6,7 @@ in a build of many alerts that pass costs as much as the rest of Markdown. Every
 those patterns needs a quote, two hyphens, three dots or a double angle bracket, so text
 without any of them is left as it is without trying the patterns, and text with an
 apostrophe alone is not tried against the patterns that need a double quote, dashes or
-dots. The
-output is the same as stock smarty's; tests/test_markdowns.py compares the two.
+dots. The output is the same as stock smarty's; tests/test_markdowns.py compares the two.
 """
 
 from __future__ import annotations
@@ -29,8 +28,8 @@ class _SmartyWhereNeeded(InlineProcessor):
     def __init__(self, md: Markdown, patterns) -> None:
         super().__init__(md)
         self.inlinePatterns = patterns
-        self._needs = {id(item): _needs(name, item) for name, item in
-                       ((name, patterns[name]) for name in patterns._data)}
+        self._needs = {id(patterns[name]): _needs(name, patterns[name])
+                       for name in patterns._data}
 
     # The names InlineProcessor calls for each text and each pattern (private methods).
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
