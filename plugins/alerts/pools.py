@@ -48,11 +48,14 @@ class WorkerPool(ProcessPoolExecutor):
         # The executor has no public way to end running workers; its process table is the
         # documented-in-source way to reach them. Read it first: shutdown() clears it.
         processes = list((self._processes or {}).values())
+        manager = self._executor_manager_thread
         self.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(5)
+        if manager is not None:  # it reaps the workers too; let it finish before going on
+            manager.join(5)
 
 
 def _forked_worker(initializer, initargs) -> None:
