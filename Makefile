@@ -21,7 +21,13 @@ GITHUB_PAGES_BRANCH ?= gh-pages
 N ?= 100 1000
 PYTEST_ARGS ?=
 # SOURCE_DATE_EPOCH, when set in the environment, is the build's "now" (reproducible builds).
+# A bare `export` would hand an unset one to every command as an empty string, which
+# fontTools and fontconfig choke on; pass it on only when it has a value.
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
+else
+unexport SOURCE_DATE_EPOCH
+endif
 
 SITE_ARGS = -s $(CONFFILE) -i $(INPUTDIR) -o $(OUTPUTDIR)
 

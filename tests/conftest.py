@@ -99,12 +99,13 @@ def make_site(tmp_path, monkeypatch):
     """Build `files` (content-relative path → text or bytes) with the project's settings.
 
     PDFs are off unless `pdf=True` (they have their own tests); `settings` overrides
-    any setting; `epoch` sets SOURCE_DATE_EPOCH (None: the real clock).
+    any setting; `epoch` sets SOURCE_DATE_EPOCH (None: unset, the real clock; a string:
+    that value as it is, e.g. "" as a shell's `SOURCE_DATE_EPOCH=` gives it).
     """
     counter = iter(range(1000))
 
     def make(files: dict[str, str | bytes], *, settings: dict | None = None,
-             epoch: int | None = EPOCH, pdf: bool = False, conf: Path | None = None,
+             epoch: int | str | None = EPOCH, pdf: bool = False, conf: Path | None = None,
              root: Path | None = None) -> Site:
         root = root or tmp_path / f"site{next(counter)}"
         content = root / "content"

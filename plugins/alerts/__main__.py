@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from .build import BuildResult, QuietSkippedFiles, build, load_settings
-from .deadline import ConfigError, build_now
+from .deadline import ConfigError, build_now, settle_source_date_epoch
 from .newalert import new_alert
 from .serve import site_server as _server
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _logging(args.verbose)
     try:
+        settle_source_date_epoch()  # before any work, and before any library reads it
         return args.run(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import buildstate
-from .deadline import ConfigError
+from .deadline import ConfigError, settle_source_date_epoch
 from .problems import AlertError, Problem
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
 
 def build(settings: dict, *, check_only: bool = False) -> BuildResult:
     """Build the site described by `settings` into its OUTPUT_PATH, atomically."""
+    settle_source_date_epoch()  # no worker or library may see it set but empty
     output = Path(settings["OUTPUT_PATH"]).resolve()
     if output.exists() and not output.is_dir():
         raise ConfigError(f"OUTPUT_PATH {output} is a file; remove it or choose a folder")

@@ -15,6 +15,7 @@ _DATETIME = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
+_LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a datetime holds
 ISO_HOW = "write it as ISO 8601, e.g. 2016-07-15, 2016-07-15T18:00 or 2016-07-15T18:00-04:00"
 
 
@@ -28,13 +29,33 @@ class ConfigError(Exception):
 
 def build_now(environ=os.environ) -> datetime:
     """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
-    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
+    epoch = settle_source_date_epoch(environ)
+    if epoch is None:
         return datetime.now(UTC).replace(microsecond=0)
-    if not raw.isdigit():
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def settle_source_date_epoch(environ=os.environ) -> int | None:
+    """Read SOURCE_DATE_EPOCH, and remove it from `environ` when it is empty.
+
+    An empty value means "now" to us, but not to the libraries a build starts: fontTools
+    (WeasyPrint's font subsetter when HarfBuzz's is missing) does
+    `int(os.environ["SOURCE_DATE_EPOCH"])` and fontconfig complains, so no process of the
+    build may see it empty. A value that is not a whole number of seconds is refused.
+    """
+    raw = environ.get("SOURCE_DATE_EPOCH")
+    if raw is None:
+        return None
+    if not raw.strip():
+        del environ["SOURCE_DATE_EPOCH"]
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > _LAST_EPOCH:
         raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds "
                           "since 1970-01-01 UTC; unset it or give e.g. 1468600000")
-    return datetime.fromtimestamp(int(raw), UTC)
+    if text != raw:
+        environ["SOURCE_DATE_EPOCH"] = text
+    return int(text)
 
 
 def zone(name: str) -> ZoneInfo:
