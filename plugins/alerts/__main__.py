@@ -60,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "serve the output folder on 127.0.0.1", site=False)
     serve.add_argument("-o", "--output", default="output")
     serve.add_argument("--port", type=int, default=8000)
-    dev = command("devserver", _devserver, "rebuild on change (no PDFs) and serve")
+    dev = command("devserver", _devserver,
+                  "rebuild on change (no PDFs), serve, and reload open tabs")
     dev.add_argument("--port", type=int, default=8000)
-    command("watch", _watch, "rebuild on change")
+    command("watch", _watch, "rebuild on every change to the content, theme or settings")
     return parser
 
 
@@ -127,35 +128,80 @@ def _serve(args) -> int:
     return 0
 
 
-def _watch(args, on_ready=None) -> int:
-    from watchfiles import watch
+def _watch(args, on_built=None) -> int:
+    """Build, then rebuild on every change to the content, the theme or the settings files
+    until Ctrl-C; `on_built(result)` hears of every build, the first one included."""
+    from .rebuilds import Changes, config_files, forget_config_modules, say_settings_warnings_once
 
     settings = _settings(args)
-    paths = [settings["PATH"], settings["THEME"]]
-    _rebuild(settings)
-    if on_ready:
-        on_ready(settings)
-    for _changes in watch(*paths):
-        _rebuild(_settings(args))
+    configs = config_files(args.settings)
+    # Watching starts before the first build, so that a save during it is not missed.
+    changes = Changes([settings["PATH"], settings["THEME"]], configs)
+    once = say_settings_warnings_once()
+    try:
+        result = _rebuild(args, settings)
+        while True:
+            if on_built:
+                on_built(result)
+            if not changes.wait():
+                break
+            if changes.take_settings_changed():
+                forget_config_modules(configs)
+                for said in once:
+                    said.forget()  # the edited settings may warn about something new
+            result = _rebuild(args)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)  # a build cut short left the output as it was
+    finally:
+        changes.stop()
     return 0
 
 
-def _rebuild(settings: dict) -> None:
-    result = build(settings)
+def _rebuild(args, settings: dict | None = None) -> BuildResult:
+    """One build, reported in the terminal. Whatever goes wrong (a settings file saved
+    half-edited, a full disk) fails this build only: the next save builds again."""
+    try:
+        settings = settings or _settings(args)
+    except Exception as exc:
+        result = BuildResult(False, failures=[f"{args.settings}: {type(exc).__name__}: {exc}"])
+    else:
+        try:
+            result = build(settings)
+        except Exception as exc:
+            failure = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}"
+            result = BuildResult(False, failures=[failure])
     _report(result)
     print("Rebuilt." if result.ok else "Build failed; the last good site is still served.",
           flush=True)
+    return result
 
 
 def _devserver(args) -> int:
+    """`watch` without PDFs, serving the output folder on 127.0.0.1; open tabs reload
+    after each good build and show a failed build's problems (see devserver.py)."""
+    from .devserver import BuildNews, DevServer
+
     args.no_pdf = True
+    news = BuildNews()
+    try:
+        server = DevServer(Path(_settings(args)["OUTPUT_PATH"]), args.port, news)
+    except OSError as exc:
+        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    def serve(settings):
-        server = _server(Path(settings["OUTPUT_PATH"]), args.port)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"Serving at http://127.0.0.1:{args.port}/ — edit content/ and reload.")
+    def built(result: BuildResult) -> None:
+        if not news.attempt:
+            print(f"Serving at http://127.0.0.1:{args.port}/ (Ctrl-C stops); open tabs "
+                  "reload after each build.", flush=True)
+        news.publish(result)
 
-    return _watch(args, on_ready=serve)
+    try:
+        return _watch(args, on_built=built)
+    finally:
+        news.close()
+        server.shutdown()
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -10,11 +10,15 @@ from pathlib import Path
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Files from the output folder; a missing page gets the site's own 404.html."""
 
+    def page(self, body: bytes) -> bytes:
+        """The bytes of an HTML page as sent; the devserver's handler adds its script."""
+        return body
+
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             return super().send_error(code, message, explain)
-        body = page.read_bytes()
+        body = self.page(page.read_bytes())
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
