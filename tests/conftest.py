@@ -94,34 +94,44 @@ def write_files(content: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, "utf-8")
 
 
-@pytest.fixture
-def make_site(tmp_path, monkeypatch):
-    """Build `files` (content-relative path → text or bytes) with the project's settings.
+def build_site(root: Path, files: dict[str, str | bytes], *, settings: dict | None = None,
+               epoch: int | str | None = EPOCH, pdf: bool = False,
+               conf: Path | None = None, env: dict | None = None) -> Site:
+    """Build `files` (content-relative path → text or bytes) into `root`/output with the
+    project's settings and theme, through the real pipeline.
 
     PDFs are off unless `pdf=True` (they have their own tests); `settings` overrides
     any setting; `epoch` sets SOURCE_DATE_EPOCH (None: unset, the real clock; a string:
-    that value as it is, e.g. "" as a shell's `SOURCE_DATE_EPOCH=` gives it).
+    that value as it is, e.g. "" as a shell's `SOURCE_DATE_EPOCH=` gives it); `env` sets
+    other variables for the build (publishconf.py reads SITEURL). The environment is put
+    back afterwards.
     """
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    write_files(content, files)
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(root / "output"),
+                 "CACHE_PATH": str(root / "cache")}
+    if not pdf:
+        overrides["PDF"] = {"enabled": False}
+    overrides.update(settings or {})
+    with pytest.MonkeyPatch.context() as mp:
+        if epoch is None:
+            mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        else:
+            mp.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        for name, value in (env or {}).items():
+            mp.setenv(name, value)
+        result = build(load_settings(conf or ROOT / "pelicanconf.py", overrides))
+    return Site(root, content, root / "output", result)
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """`build_site` into a new folder under the test's tmp_path on each call."""
     counter = iter(range(1000))
 
-    def make(files: dict[str, str | bytes], *, settings: dict | None = None,
-             epoch: int | str | None = EPOCH, pdf: bool = False, conf: Path | None = None,
-             root: Path | None = None) -> Site:
-        root = root or tmp_path / f"site{next(counter)}"
-        content = root / "content"
-        content.mkdir(parents=True, exist_ok=True)
-        write_files(content, files)
-        if epoch is None:
-            monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        else:
-            monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
-        overrides = {"PATH": str(content), "OUTPUT_PATH": str(root / "output"),
-                     "CACHE_PATH": str(root / "cache")}
-        if not pdf:
-            overrides["PDF"] = {"enabled": False}
-        overrides.update(settings or {})
-        result = build(load_settings(conf or ROOT / "pelicanconf.py", overrides))
-        return Site(root, content, root / "output", result)
+    def make(files: dict[str, str | bytes], *, root: Path | None = None, **options) -> Site:
+        return build_site(root or tmp_path / f"site{next(counter)}", files, **options)
 
     return make
 

@@ -142,7 +142,8 @@ def test_serve_and_devserver_answer_on_localhost(clone, target):
         body = _wait_for(f"http://127.0.0.1:{port}/", proc)
         assert "<h1" in body
     finally:
-        os.killpg(proc.pid, 15)
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
         said = proc.communicate(timeout=30)[0]
     assert "Traceback" not in said, said
     assert "error" not in said.lower(), said

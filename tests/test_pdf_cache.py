@@ -58,7 +58,7 @@ def test_editing_one_alert_renders_only_that_one(tmp_path):
     write_site(tmp_path / "out2", edited, conf)
     stats, _ = build(tmp_path / "out2", edited, conf)
     assert (stats.rendered, stats.reused) == (1, 1)
-    assert list(stats.render_ms) == ["two"]
+    assert list(stats.render_ms) == ["alerts/two/"]
     assert stats.ms_per_pdf > 0
 
 

@@ -11,7 +11,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-from . import buildstate, deadline, headers, i18n, images
+from . import buildstate, deadline, headers, i18n, images, languages, translations
 from .model import CLOSED
 from .photocache import PhotoCache
 from .problems import display_path
@@ -48,6 +48,7 @@ def initialize(pelican) -> None:
     settings.setdefault("JINJA_FILTERS", {}).update({
         "long_datetime": i18n.long_datetime,
         "long_date": i18n.long_date,
+        "text_dir": languages.direction,
         "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
         # Cached: listings ask for every target's slug once per page they show it on.
         "target_slug": lru_cache(maxsize=None)(lambda name: target_slug(name, settings)),
@@ -64,7 +65,8 @@ def target_slug(name: str, settings: dict) -> str:
 
 
 def sort_alerts(generator) -> None:
-    """Set each alert's state, check slugs across alerts, and give templates the lists."""
+    """Set each alert's state, link its translations, check slugs across alerts, and give
+    templates the lists."""
     state = buildstate.current()
     conf = alert_settings(generator.settings)
     published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
@@ -73,8 +75,10 @@ def sort_alerts(generator) -> None:
             article.alert.deadline, state.now, conf["closing_soon_hours"])
     state.alerts = [article.alert for article in published]
     _check_slugs(generator.articles + generator.translations + generator.drafts, state)
+    listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems)
 
-    originals = sorted((a for a in generator.articles if hasattr(a, "alert")), key=listing_order)
+    originals = sorted((listed[a.alert.slug] for a in generator.articles
+                        if hasattr(a, "alert")), key=listing_order)
     open_alerts = [a for a in originals if a.alert.state != CLOSED]
     closed = [a for a in originals if a.alert.state == CLOSED]
     by_target = defaultdict(list)
@@ -82,6 +86,7 @@ def sort_alerts(generator) -> None:
         for target in article.alert.targets:
             by_target[target.name].append(article)
     for tagged in generator.tags.values():
+        tagged[:] = [listed.get(getattr(a, "slug", None), a) for a in tagged]
         tagged.sort(key=listing_order)
     generator.context.update({
         "open_alerts": open_alerts,
@@ -109,6 +114,13 @@ def _check_slugs(articles, state) -> None:
     for group in groups.values():
         first, *others = sorted(group, key=lambda a: a.source_path)
         for other in others:
+            if first.translation and other.translation:
+                state.problems.add(
+                    other.source_path, other.lines.get("lang", 1), "lang",
+                    f"{other.lang}: {display_path(first.source_path)} is already the "
+                    f"{other.lang} translation of {other.slug!r}; give one of them another "
+                    "`lang:`, or remove one")
+                continue
             same = "the same slug" if first.slug == other.slug else "a slug that differs " \
                    "only in case (they collide on case-insensitive servers)"
             line = other.lines.get("slug", other.lines.get("title", 1))

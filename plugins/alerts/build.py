@@ -116,12 +116,19 @@ class _ErrorCounter(logging.Handler):
             self.messages.append(record.getMessage().splitlines()[0])
 
 
+#: Pelican warnings that our own problems replace: the feed one (the sharing plugin says
+#: it about SITEURL) and those about translations (alerts.translations and the slug
+#: check name the files, and fail the build).
+_REPLACED_WARNINGS = ("Feeds generated without SITEURL", "There are %s items",
+                      'All items ("%s")', "There are %s original")
+
+
 class QuietSkippedFiles(logging.Filter):
     """Hides Pelican's "Could not process" for files whose problems we report ourselves,
-    and its feed warning, which the sharing plugin replaces with one about SITEURL."""
+    and the warnings our own messages replace."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if str(record.msg).startswith("Feeds generated without SITEURL"):
+        if str(record.msg).startswith(_REPLACED_WARNINGS):
             return False
         return not _about_recorded_file(record)
 

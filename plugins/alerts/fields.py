@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .deadline import DateError, parse_moment, zone
+from .languages import LanguageError, canonical
 from .model import ACTION_KINDS, Action, Target
 from .urls import WEB_SCHEMES, URLError, check_url
 
@@ -22,7 +23,6 @@ _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "
 MAX_TITLE = 200
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 100
-LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 HASHTAG = re.compile(r"^[^\W][\w]*$")
 _ADDRESS_CHAR = r"[^@\s<>\"?,;:/()\[\]\\]"
 EMAIL = re.compile(rf"^{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}+$")
@@ -263,10 +263,10 @@ def _slug(value, _):
 
 
 def _lang(value, _):
-    lang = text(value, 20, "language code")
-    if not LANG.match(lang):
-        raise FieldError(f"{lang!r} is not a language code; write e.g. en, es or pt-BR")
-    return lang
+    try:
+        return canonical(text(value, 20, "language tag"))
+    except LanguageError as exc:
+        raise FieldError(str(exc)) from None
 
 
 def _status(value, _):

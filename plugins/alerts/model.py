@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .languages import direction
+
 #: Action kinds a writer may use; the order is the order the theme styles them in.
 ACTION_KINDS = ("call", "email", "letter", "petition", "donate", "event", "share", "other")
 
@@ -56,6 +58,16 @@ class AlertImage:
         return self.max_width, round(self.height * self.max_width / self.width)
 
 
+@dataclass(frozen=True)
+class Version:
+    """One language version of an alert, as a language switcher and hreflang name it."""
+
+    lang: str  # BCP 47, e.g. es-MX
+    url: str  # relative to SITEURL, like Alert.url
+    name: str  # the language's name in itself: "Español (México)"
+    original: bool  # the version the others translate
+
+
 @dataclass
 class Alert:
     """Everything the templates, cards and PDFs need to know about one alert."""
@@ -80,6 +92,9 @@ class Alert:
     draft: bool = False  # status: draft — built under drafts/, listed nowhere
     #: Filled in once per build from "now" (see alerts.deadline).
     state: str = OPEN
+    #: Every language version of this alert, this one included, original first; empty
+    #: when it has no translation. Filled in once every file has been read.
+    versions: tuple[Version, ...] = field(default=(), compare=False, repr=False)
     #: Line of each front-matter field, for messages raised after parsing.
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -91,6 +106,15 @@ class Alert:
         if self.translation:
             return f"alerts/{self.slug}/{self.lang}/"
         return f"alerts/{self.slug}/"
+
+    @property
+    def dir(self) -> str:
+        """The text direction of the alert's language: "rtl" or "ltr"."""
+        return direction(self.lang)
+
+    @property
+    def other_versions(self) -> tuple[Version, ...]:
+        return tuple(v for v in self.versions if v.url != self.url)
 
     @property
     def primary_action(self) -> Action:

@@ -19,7 +19,7 @@ from alerts.pools import WorkerPool
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
 from .sanitize import Prepared, prepare
-from .settings import site_origin
+from .settings import public_root, site_origin
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class PdfStats:
     failed: int = 0
     workers: int = 0
     wall_ms: float = 0.0
-    #: Milliseconds each rendered PDF took inside its worker, by slug.
+    #: Milliseconds each rendered PDF took inside its worker, by alert page URL.
     render_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -44,9 +44,10 @@ class PdfStats:
         return statistics.median(self.render_ms.values()) if self.render_ms else 0.0
 
 
-def pdf_path(output_path: Path, slug: str) -> Path:
-    """Where an alert's PDF is published: beside its page, named for its slug."""
-    return Path(output_path) / "alerts" / slug / f"{slug}.pdf"
+def pdf_path(output_path: Path, alert) -> Path:
+    """Where an alert's PDF is published: beside its page (each translation beside its
+    own), named for its slug."""
+    return Path(output_path) / alert.url / f"{alert.slug}.pdf"
 
 
 def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
@@ -60,12 +61,13 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     roots = {"output": output_path, "theme": Path(settings["THEME"])}
     cache = PdfCache(Path(settings["CACHE_PATH"]) / "pdfs", roots)
     origin = site_origin(conf, settings)
+    preview = public_root(conf, settings) is None
     base_css = PDF_CSS.read_text("utf-8")
     stats = PdfStats()
-    by_slug = {alert.slug: alert for alert in alerts}
-    with _Renderer(_workers(conf, len(by_slug))) as renderer:
-        for slug, alert in sorted(by_slug.items()):
-            page = output_path / "alerts" / slug / "index.html"
+    by_page = {alert.url: alert for alert in alerts}
+    with _Renderer(_workers(conf, len(by_page))) as renderer:
+        for url, alert in sorted(by_page.items()):
+            page = output_path / url / "index.html"
             try:
                 prepared = prepare(page.read_text("utf-8"))
             except OSError as error:
@@ -74,28 +76,28 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
                              "has no PDF; fix the template error reported above it")
                 continue
             job, key = make_job(alert, prepared, conf, settings, origin, roots, base_css,
-                                cache.path(slug))
-            if cache.fresh(slug, key):
-                publish(cache.path(slug), pdf_path(output_path, slug))
+                                cache.path(url), preview=preview)
+            if cache.fresh(url, key):
+                publish(cache.path(url), pdf_path(output_path, alert))
                 stats.reused += 1
             else:
                 renderer.submit(job, key)
         stats.workers = renderer.used
         for job, key, result in renderer.results():
-            alert = by_slug[job.slug]
+            alert = by_page[job.page]
             for warning in result.warnings:
                 logger.debug("pdf: %s: WeasyPrint: %s", alert.source_path, warning)
             if result.ok:
-                cache.store(job.slug, key, result.resources)
-                publish(cache.path(job.slug), pdf_path(output_path, job.slug))
+                cache.store(job.page, key, result.resources)
+                publish(cache.path(job.page), pdf_path(output_path, alert))
                 stats.rendered += 1
-                stats.render_ms[job.slug] = result.ms
+                stats.render_ms[job.page] = result.ms
             else:
-                cache.forget(job.slug)
+                cache.forget(job.page)
                 stats.failed += 1
                 problems.add(alert.source_path, 1, "pdf",
                              f"the PDF could not be made: {result.error}; {result.hint}")
-    cache.prune(set(by_slug))
+    cache.prune(set(by_page))
     cache.save()
     stats.wall_ms = (time.perf_counter() - start) * 1000
     logger.info("pdf: %d rendered, %d reused, %d failed in %.0f ms "
@@ -105,10 +107,13 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
 
 
 def make_job(alert, page: Prepared, conf: dict, settings: dict, origin: str, roots: dict,
-             base_css: str, target: Path) -> tuple[Job, str]:
+             base_css: str, target: Path, *, preview: bool = False) -> tuple[Job, str]:
     """The render job for one alert and the cache key of everything that shapes its PDF."""
     url = origin + alert.url
-    alert_css = page_css(conf, settings.get("SITENAME") or "", url, alert.lang)
+    # The address is isolated as left-to-right text, so an Arabic or Hebrew footer does
+    # not move its slashes; a preview build has no address to show.
+    address = t("preview", alert.lang) if preview else f"\u2066{url}\u2069"
+    alert_css = page_css(conf, settings.get("SITENAME") or "", address, alert.lang)
     metadata = {
         "title": alert.title,
         "authors": list(alert.authors) or ([settings["AUTHOR"]] if settings.get("AUTHOR")
@@ -138,15 +143,16 @@ def make_job(alert, page: Prepared, conf: dict, settings: dict, origin: str, roo
                    "metadata": metadata, "options": options})
     # A fixed identifier instead of none or a random one: same key, same bytes.
     options["pdf_identifier"] = key[:32].encode()
-    job = Job(slug=alert.slug, html=page.html, links=page.links, base_url=url, origin=origin,
+    job = Job(page=alert.url, html=page.html, links=page.links, base_url=url, origin=origin,
               roots={name: str(root) for name, root in roots.items()},
               base_css=base_css, page_css=alert_css, metadata=metadata, options=options,
               target=str(target))
     return job, key
 
 
-def page_css(conf: dict, site_name: str, url: str, lang: str | None) -> str:
-    """The @page rules of one alert: size, margins, and the texts of the margin boxes."""
+def page_css(conf: dict, site_name: str, address: str, lang: str | None) -> str:
+    """The @page rules of one alert: size, margins, and the texts of the margin boxes
+    (the site's name, the alert's address, the page count)."""
     before, _, rest = t("page_n_of_m", lang).partition("{n}")
     middle, _, after = rest.partition("{m}")
     counter = " ".join(part for part in (
@@ -158,7 +164,7 @@ def page_css(conf: dict, site_name: str, url: str, lang: str | None) -> str:
     return (f"\n@page {{ size: {conf['page_size']} !important; "
             f"margin: {conf['margins']} !important;\n"
             f"  @top-left {{ content: {css_string(site_name)}; }}\n"
-            f"  @bottom-left {{ content: {css_string(url)}; }}\n"
+            f"  @bottom-left {{ content: {css_string(address)}; }}\n"
             f"  @bottom-right {{ content: {counter}; }}\n}}\n")
 
 
@@ -235,5 +241,5 @@ def _result(job: Job, future) -> Result:
     try:
         return future.result()
     except Exception as error:  # a worker that died (out of memory, killed) names its alert
-        return Result(job.slug, False, 0.0, error=f"the PDF worker stopped: {error!r}",
+        return Result(job.page, False, 0.0, error=f"the PDF worker stopped: {error!r}",
                       hint="run the build again; if it repeats, build with PDF['workers'] = 1")

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
-FORMAT = 1
+FORMAT = 2  # 2: PDFs are keyed by their page URL (translations have their own)
 
 
 @cache
@@ -54,16 +54,17 @@ class PdfCache:
             return {}
         return data.get("pdfs", {})
 
-    def path(self, slug: str) -> Path:
-        return self.folder / f"{slug}.pdf"
+    def path(self, page: str) -> Path:
+        """The cached PDF of the alert page at `page` ("alerts/x/es-MX/")."""
+        return self.folder / f"{page.strip('/').replace('/', '_')}.pdf"
 
-    def fresh(self, slug: str, key: str) -> bool:
-        """Whether the cached PDF of `slug` was made from this key and unchanged files."""
-        entry = self.entries.get(slug)
+    def fresh(self, page: str, key: str) -> bool:
+        """Whether the cached PDF of `page` was made from this key and unchanged files."""
+        entry = self.entries.get(page)
         if not entry or entry.get("key") != key:
             return False
         try:
-            if self.path(slug).stat().st_size != entry.get("size"):
+            if self.path(page).stat().st_size != entry.get("size"):
                 return False
         except OSError:
             return False
@@ -81,18 +82,18 @@ class PdfCache:
             self._digests[resource] = hashlib.sha256(data).hexdigest() if data else None
         return self._digests[resource]
 
-    def store(self, slug: str, key: str, resources: dict[str, str]) -> None:
-        size = self.path(slug).stat().st_size
-        self.entries[slug] = {"key": key, "size": size, "resources": resources}
+    def store(self, page: str, key: str, resources: dict[str, str]) -> None:
+        size = self.path(page).stat().st_size
+        self.entries[page] = {"key": key, "size": size, "resources": resources}
 
-    def forget(self, slug: str) -> None:
-        self.entries.pop(slug, None)
+    def forget(self, page: str) -> None:
+        self.entries.pop(page, None)
 
-    def prune(self, slugs: set[str]) -> None:
+    def prune(self, pages: set[str]) -> None:
         """Drop the PDFs of alerts that no longer exist, so the cache does not grow forever."""
-        for slug in set(self.entries) - slugs:
-            del self.entries[slug]
-            self.path(slug).unlink(missing_ok=True)
+        for page in set(self.entries) - pages:
+            del self.entries[page]
+            self.path(page).unlink(missing_ok=True)
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

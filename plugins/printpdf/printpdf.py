@@ -24,6 +24,7 @@ register_strings({
     "en": {"page_n_of_m": "Page {n} of {m}", "print": "Print", "download_pdf": "Download PDF"},
     "es": {"page_n_of_m": "Página {n} de {m}", "print": "Imprimir",
            "download_pdf": "Descargar PDF"},
+    "ar": {"page_n_of_m": "الصفحة {n} من {m}", "print": "اطبع", "download_pdf": "نزّل ملف PDF"},
 })
 
 #: The statistics of the last build's PDFs, for benchmarks that run Pelican whole.

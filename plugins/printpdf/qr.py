@@ -14,6 +14,7 @@ from alerts.i18n import register_strings, t
 register_strings({
     "en": {"qr_label": "QR code for {url}"},
     "es": {"qr_label": "Código QR de {url}"},
+    "ar": {"qr_label": "رمز QR لـ {url}"},
 })
 
 

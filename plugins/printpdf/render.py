@@ -14,7 +14,7 @@ from pathlib import Path
 class Job:
     """Everything a worker needs to render one PDF; plain data, so it pickles."""
 
-    slug: str
+    page: str  # the alert page's URL relative to the site ("alerts/x/es-MX/"): its key
     html: str  # the page, already through sanitize.prepare
     links: tuple[str, ...]  # the print stylesheets the page links, which prepare took out
     base_url: str  # the page's public URL: relative links resolve against it
@@ -31,7 +31,7 @@ class Job:
 class Result:
     """What a render produced: the files it read, or why it failed."""
 
-    slug: str
+    page: str
     ok: bool
     ms: float
     resources: dict[str, str] = field(default_factory=dict)
@@ -103,20 +103,20 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
         _no_attachments(document)
         pdf = document.write_pdf(**job.options)
     except Refused as refused:
-        return Result(job.slug, False, _ms(start), error=f"cannot fetch {refused}",
+        return Result(job.page, False, _ms(start), error=f"cannot fetch {refused}",
                       hint=refused.hint)
     except Exception as error:  # a WeasyPrint bug must name the alert, not end the build
-        return Result(job.slug, False, _ms(start), error=f"WeasyPrint failed: {error!r}",
+        return Result(job.page, False, _ms(start), error=f"WeasyPrint failed: {error!r}",
                       hint="simplify the alert's HTML or report the error")
     errors = [r.getMessage() for r in collect.records
               if r.levelno >= logging.ERROR and not _harmless(r.getMessage())]
     if errors:
         # WeasyPrint only logs a broken image or stylesheet and goes on without it.
-        return Result(job.slug, False, _ms(start), error=f"WeasyPrint: {errors[0]}",
+        return Result(job.page, False, _ms(start), error=f"WeasyPrint: {errors[0]}",
                       hint="fix or replace the file it names")
     _write(Path(job.target), pdf)
     warnings = [r.getMessage() for r in collect.records]
-    return Result(job.slug, True, _ms(start), dict(sorted(fetcher.fetched.items())),
+    return Result(job.page, True, _ms(start), dict(sorted(fetcher.fetched.items())),
                   warnings=warnings)
 
 

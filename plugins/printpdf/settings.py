@@ -24,7 +24,8 @@ DEFAULTS = {
     #: bytes when they already fit image_dpi (faster, and no second loss of quality).
     "jpeg_quality": None,
     #: The public root that links in the PDF point to and that its footer shows; None
-    #: means SITEURL, or http://localhost:8000/ while SITEURL is relative (development).
+    #: means SITEURL. Without either (a `make html` preview), links point to the
+    #: devserver, http://localhost:8000/, and the footer says the PDF is a preview.
     "site_url": None,
     #: Tag the PDF's structure (headings, lists, links) for screen readers.
     "tagged": True,
@@ -84,9 +85,14 @@ def _check_page_size(size: str) -> None:
             "landscape), or two lengths such as '210mm 297mm'")
 
 
-def site_origin(conf: dict, settings: dict) -> str:
-    """The site's public root with a trailing slash, for links and footers in PDFs."""
+def public_root(conf: dict, settings: dict) -> str | None:
+    """The site's public root with a trailing slash, or None for a preview build (no
+    absolute SITEURL): its PDFs must not pass off a made-up address as the alert's."""
     url = conf.get("site_url") or settings.get("SITEURL") or ""
-    if not re.match(r"^https?://", url):
-        url = "http://localhost:8000/"
-    return url.rstrip("/") + "/"
+    return url.rstrip("/") + "/" if re.match(r"^https?://", url) else None
+
+
+def site_origin(conf: dict, settings: dict) -> str:
+    """The root that links in PDFs resolve against: the public one, or the devserver's
+    address in a preview build, where the footer says "Preview — not published"."""
+    return public_root(conf, settings) or "http://localhost:8000/"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from alerts.languages import likely_region
+
 #: og:locale for a bare language code; "es-MX" style codes keep their own region.
 OG_LOCALES = {
     "ar": "ar_AR", "ca": "ca_ES", "de": "de_DE", "en": "en_US", "es": "es_ES", "eu": "eu_ES",
@@ -22,14 +24,15 @@ _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 
 def og_locale(lang: str | None, overrides: dict | None = None) -> str:
-    """"es" → "es_ES", "pt-PT" → "pt_PT"; an unknown code "xx" → "xx_XX"."""
-    code = (lang or "en").replace("-", "_")
-    base, _, region = code.partition("_")
+    """"es-MX" → "es_MX"; a tag without a region takes Facebook's usual one ("es" →
+    "es_ES"), else the region CLDR says the language is most used in ("sw" → "sw_TZ")."""
+    base, *rest = (lang or "en").replace("_", "-").split("-")
     base = base.lower()
-    table = {**OG_LOCALES, **(overrides or {})}
+    region = next((p.upper() for p in rest if len(p) == 2), "")  # not a script: zh-Hant-TW
     if region:
-        return f"{base}_{region.upper()}"
-    return table.get(base, f"{base}_{base.upper()}")
+        return f"{base}_{region}"
+    table = {**OG_LOCALES, **(overrides or {})}
+    return table.get(base) or f"{base}_{likely_region(base) or base.upper()}"
 
 
 def json_script(data) -> Markup:
@@ -74,6 +77,9 @@ def page_meta(*, share: dict, sitename: str, site_url: str, alert=None, page_tit
                ("og:image:width", str(card.width)), ("og:image:height", str(card.height)),
                ("og:image:alt", card.alt)]
     og.append(("og:locale", og_locale(lang, share.get("locales"))))
+    if alert is not None:
+        og += [("og:locale:alternate", og_locale(version.lang, share.get("locales")))
+               for version in alert.other_versions]
     if alert is not None:
         og += [("article:published_time", alert.date.isoformat()),
                ("article:modified_time", (alert.modified or alert.date).isoformat())]

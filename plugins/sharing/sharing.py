@@ -46,6 +46,15 @@ STRINGS = {
         "copy_failed": "No se pudo copiar el enlace; cópialo de la barra de direcciones",
         "share_native": "Compartir…",
     },
+    "ar": {
+        "share_heading": "شارك هذا التنبيه",
+        "share_on": "شارك على {network}",
+        "share_by_email": "شارك بالبريد الإلكتروني",
+        "copy_link": "انسخ الرابط",
+        "link_copied": "نُسخ الرابط",
+        "copy_failed": "تعذّر نسخ الرابط؛ انسخه من شريط العنوان",
+        "share_native": "شارك…",
+    },
 }
 
 

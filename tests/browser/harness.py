@@ -28,8 +28,8 @@ PHONE = {"width": 375, "height": 667}
 
 #: Page types every gate visits. The alert kinds are found in the built site
 #: (see `page_types`), so the sample content can change without editing the tests.
-PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "home", "archive", "tag",
-              "tags", "target", "targets", "about", "404"]
+PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "home", "archive",
+              "tag", "tags", "target", "targets", "about", "404"]
 
 
 class _Handler(SiteHandler):
@@ -127,6 +127,11 @@ def page_types(output: Path) -> dict[str, str]:
         raise AssertionError(f"the built site has no {kind} alert page; the browser "
                              "gates need one of each (open, closing, closed, no deadline)")
 
+    def first_translation() -> str:
+        pages = sorted((output / "alerts").glob("*/*/index.html"))
+        assert pages, "the built site has no translated alert page (alerts/<slug>/<lang>/)"
+        return pages[0].parent.relative_to(output).as_posix() + "/"
+
     def first_dir(folder: str) -> str:
         pages = sorted((output / folder).glob("*/index.html"))
         assert pages, f"the built site has no page under {folder}/"
@@ -137,6 +142,7 @@ def page_types(output: Path) -> dict[str, str]:
         "closing": first("closing", lambda i: i["state"] == "closing"),
         "closed": first("closed", lambda i: i["state"] == "closed"),
         "no-deadline": first("no-deadline", lambda i: not i["deadline"]),
+        "translation": first_translation(),
         "home": "",
         "archive": "archive/",
         "tag": first_dir("tags"),

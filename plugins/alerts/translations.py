@@ -1,0 +1,73 @@
+"""An alert and its translations: the files that share a `slug`, one per language.
+
+Pelican's rules decide which file is the original (the one without `translation: true`,
+preferably in DEFAULT_LANG); this module links every version to the others, so each page
+can name them (hreflang, a language switcher, og:locale:alternate), chooses the version a
+listing shows, and reports what cannot be published: a translation with no original.
+and two versions in one language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .languages import own_name
+from .model import Version
+from .problems import display_path
+
+
+def link(articles, default_lang: str, problems) -> dict:
+    """Give each alert its `versions`; return, by slug, the article a listing shows: the
+    version in the site's language, else the original."""
+    groups: dict[str, list] = defaultdict(list)
+    for article in articles:
+        groups[article.alert.slug].append(article)
+    listed = {}
+    for slug, group in groups.items():
+        group.sort(key=lambda a: (a.alert.translation, a.alert.lang.lower(), a.source_path))
+        originals = [a for a in group if not a.alert.translation]
+        if not originals:
+            _no_original(slug, group, problems)
+        _one_per_language(group, problems)
+        versions = tuple(
+            Version(a.alert.lang, a.alert.url, own_name(a.alert.lang), a in originals[:1])
+            for a in group) if len(group) > 1 else ()
+        for article in group:
+            article.alert.versions = versions
+        in_site_lang = [a for a in group if _same_language(a.alert.lang, default_lang)]
+        listed[slug] = (in_site_lang or originals or group)[0]
+    return listed
+
+
+def default_version(alert) -> Version | None:
+    """The version for readers whose language has none (hreflang="x-default")."""
+    return next((v for v in alert.versions if v.original), None)
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
+
+
+def _one_per_language(group: list, problems) -> None:
+    first: dict[str, object] = {}
+    for article in group:
+        alert = article.alert
+        seen = first.setdefault(alert.lang.lower(), alert)
+        if seen is not alert and seen.url != alert.url:  # the same page: a slug clash
+            problems.add(
+                alert.source_path, alert.lines.get("lang", 1), "lang",
+                f"{alert.lang}: {display_path(seen.source_path)} is already the "
+                f"{alert.lang} version of {alert.slug!r}; give this one the language it "
+                "is written in, or another slug")
+
+
+def _no_original(slug: str, group: list, problems) -> None:
+    for article in group:
+        alert = article.alert
+        others = [display_path(a.alert.source_path) for a in group if a is not article]
+        also = f" (nor of {', '.join(others)})" if others else ""
+        problems.add(
+            alert.source_path, alert.lines.get("translation", 1), "translation",
+            f"this is marked as a translation, but no alert with slug {slug!r} is its "
+            f"original{also}; add the original alert with `slug: {slug}`, or remove "
+            "`translation: true`")
