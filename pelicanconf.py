@@ -25,6 +25,8 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["alerts", "sharing", "printpdf"]
 
+# Every page and file of the site is placed by these settings (plugins/alerts/siteurls.py
+# reads them in one place): an alert's card, PDF and photos sit in its page's folder.
 ARTICLE_URL = "alerts/{slug}/"
 ARTICLE_SAVE_AS = "alerts/{slug}/index.html"
 ARTICLE_LANG_URL = "alerts/{slug}/{lang}/"
@@ -35,8 +37,12 @@ PAGE_LANG_URL = "{slug}/{lang}/"
 PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
 TAG_URL = "tags/{slug}/"
 TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
 TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archive/"
 ARCHIVES_SAVE_AS = "archive/index.html"
+# Target pages: TARGET_URL = "targets/{slug}/" and TARGETS_URL = "targets/", with their
+# *_SAVE_AS, are the alerts plugin's settings (defaults in plugins/alerts/siteurls.py).
 DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]
 INDEX_SAVE_AS = "index.html"
 # Pelican's names for a direct template's output are "<NAME>_SAVE_AS".
@@ -47,6 +53,8 @@ CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_LANG_URL = "drafts/{slug}/{lang}/"
+DRAFT_LANG_SAVE_AS = "drafts/{slug}/{lang}/index.html"
 DEFAULT_PAGINATION = False
 
 FEED_DOMAIN = SITEURL

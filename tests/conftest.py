@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +51,7 @@ def park_alert(**changes) -> Alert:
         date=datetime(2024, 5, 1, 9, 0, tzinfo=NEW_YORK), timezone=NEW_YORK, targets=(),
         actions=(Action("Sign", "https://example.org/sign", "petition"),),
         summary="The council votes on Friday.", share_text="Call the council before Friday!",
-        lang="en", hashtags=("SaveThePark",),
+        lang="en", url="alerts/save-the-park/", hashtags=("SaveThePark",),
     )
     values.update(changes)
     return Alert(**values)
@@ -150,3 +154,94 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove a folder was left untouched."""
     return {str(p.relative_to(folder)): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- PDFs --------------------------------------------------------------------------------
+
+class PdfLog(NamedTuple):
+    """What one build did with PDFs, as it logged it."""
+
+    rendered: int
+    reused: int
+    failed: int
+    ms_per_pdf: float
+    workers: int
+
+
+_PDF_LINE = re.compile(r"pdf: (\d+) rendered, (\d+) reused, (\d+) failed in [\d.]+ ms "
+                       r"\(([\d.]+) ms per PDF, (\d+) workers\)")
+
+
+@pytest.fixture
+def pdf_log(caplog):
+    """A function that reads what the test's last build did with PDFs from the line the
+    build logs at INFO on logger printpdf.build: `pdf: N rendered, M reused, K failed in
+    … ms (… ms per PDF, W workers)`."""
+    caplog.set_level(logging.INFO, logger="printpdf.build")
+
+    def last() -> PdfLog:
+        found = [match for record in caplog.records if record.name == "printpdf.build"
+                 and (match := _PDF_LINE.fullmatch(record.getMessage()))]
+        assert found, "no build logged `pdf: N rendered, M reused, K failed`"
+        match = found[-1]
+        return PdfLog(int(match[1]), int(match[2]), int(match[3]), float(match[4]),
+                      int(match[5]))
+
+    return last
+
+
+@pytest.fixture(scope="session")
+def compiled_templates(tmp_path_factory) -> dict:
+    """Settings that keep the theme's compiled templates (Jinja's bytecode cache) from one
+    build of the session to the next. Compiling them is most of a small build's time
+    (~0.3 s of ~0.35 s); the pages are the same. A template edited, or in another folder
+    (hooked_templates), is compiled again: the cache goes by file path and source."""
+    import jinja2
+
+    # The project's options, always: compiled code depends on them, the cache's keys do not.
+    options = load_settings(ROOT / "pelicanconf.py")["JINJA_ENVIRONMENT"]
+    folder = tmp_path_factory.mktemp("jinja")
+    return {"JINJA_ENVIRONMENT": {**options,
+                                  "bytecode_cache": jinja2.FileSystemBytecodeCache(str(folder))}}
+
+
+def hooked_templates(dest: Path) -> dict:
+    """The settings for a build whose alert pages also carry raw HTML that the settings
+    TEST_HEAD and TEST_BODY give (alert slug -> HTML), in the page's <head> and at the end
+    of its <article>: what a theme's template could put in front of the PDF step, and a
+    writer's Markdown never can.
+
+    The theme's own alert.html with those two hooks, written into `dest` and found there
+    first (THEME_TEMPLATES_OVERRIDES); every other template is the theme's, and the page
+    of an alert with no hook is the page the theme writes.
+    """
+    text = (ROOT / "theme" / "templates" / "alert.html").read_text("utf-8")
+    for anchor, name, after in (("{% block head %}", "TEST_HEAD", True),
+                                ("</article>", "TEST_BODY", False)):
+        assert text.count(anchor) == 1, f"theme/templates/alert.html: {anchor!r} is not " \
+                                        "there exactly once"
+        # As statements, so that trim_blocks leaves the page's text as it was.
+        html = (f"{{% if {name} is defined %}}{{{{ {name}.get(alert.slug, '') | safe }}}}"
+                "{% endif %}")
+        text = text.replace(anchor, anchor + html if after else html + anchor)
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "alert.html").write_text(text, "utf-8")
+    return {"THEME_TEMPLATES_OVERRIDES": [str(dest)]}
+
+
+@pytest.fixture(scope="session")
+def hooked_theme(tmp_path_factory) -> dict:
+    """hooked_templates, once for the session."""
+    return hooked_templates(tmp_path_factory.mktemp("hooked-templates"))
+
+
+def theme_static(dest: Path) -> dict:
+    """A copy of theme/static/ at `dest` for a test to change, and the setting that makes
+    the build publish it instead (the theme's templates stay where they are)."""
+    shutil.copytree(ROOT / "theme" / "static", dest)
+    return {"THEME_STATIC_PATHS": [str(dest)]}  # Pelican joins it to THEME: absolute wins
+
+
+def tool(*args: str) -> str:
+    """Run a command-line tool (poppler's pdftotext, pdfinfo…) and return its output."""
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout

@@ -17,10 +17,9 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import EPOCH, MINIMAL_ALERT, ROOT, run_cli, snapshot
+from conftest import EPOCH, MINIMAL_ALERT, ROOT, build_site, run_cli, snapshot
 from PIL import Image
 
-from alerts.build import build, load_settings
 from alerts.problems import display_path
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -118,23 +117,12 @@ def test_every_fixture_has_an_expectation():
 
 # -- building a case ------------------------------------------------------------------
 
-def _settings(root: Path, **extra) -> dict:
-    return load_settings(ROOT / "pelicanconf.py", {
-        "PATH": str(root / "content"), "OUTPUT_PATH": str(root / "output"),
-        "CACHE_PATH": str(root / "cache"), "PDF": {"enabled": False}, **extra})
-
-
 @pytest.fixture(scope="module")
 def previous_output(tmp_path_factory) -> Path:
     """The output of a good build, built once: each case starts from a copy of it."""
-    root = tmp_path_factory.mktemp("previous")
-    (root / "content" / "alerts").mkdir(parents=True)
-    (root / "content" / "alerts" / "good.md").write_text(MINIMAL_ALERT, "utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-        result = build(_settings(root))
-    assert result.ok, result.errors + result.failures
-    return root / "output"
+    site = build_site(tmp_path_factory.mktemp("previous"), {"alerts/good.md": MINIMAL_ALERT})
+    assert site.result.ok, site.messages
+    return site.output
 
 
 def place_case(case: str, content: Path) -> Path:

@@ -85,7 +85,7 @@ def build(tmp_path: Path, alerts, **settings):
     state = buildstate.start(buildstate.BuildState(
         now=datetime(2016, 7, 10, tzinfo=UTC), settings=settings, output_path=output))
     state.alerts = list(alerts)
-    return cardjobs.write_cards(None), output, state
+    return cardjobs.write_cards(state), output, state
 
 
 def test_write_cards_puts_every_card_where_card_for_says(tmp_path, caplog):

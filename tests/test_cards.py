@@ -291,10 +291,12 @@ def test_contrast_is_the_wcag_ratio():
     assert cards.contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
 
 
-def test_unknown_setting_is_a_warning_naming_it(caplog):
-    with caplog.at_level(logging.WARNING):
+def test_unknown_setting_is_an_error_naming_it_and_the_nearest_key():
+    with pytest.raises(cards.CardConfigError) as error:
         cards.merge_layout({"backgroud_color": "#000000"})
-    assert "'backgroud_color'" in caplog.text
+    # The file it names is the last build's (tests/test_infrastructure.py builds one).
+    assert error.value.message == ("SOCIAL_CARDS.backgroud_color: unknown key; "
+                                   "did you mean background_color?")
 
 
 @pytest.mark.parametrize("value", ["#12345", "blurple", 12])
@@ -321,7 +323,7 @@ def make_alert(title="Save the river", *, lang="en", state="open", deadline=True
         source_path=f"content/alerts/{slug}.md", title=title, slug=slug,
         date=datetime(2016, 7, 1, tzinfo=TZ), timezone=TZ,
         targets=(Target("U.S. House of Representatives"),), actions=(), summary="",
-        share_text="", lang=lang, image=image,
+        share_text="", lang=lang, url=f"alerts/{slug}/", image=image,
         deadline=datetime(2016, 7, 15, 18, tzinfo=TZ) if deadline else None,
         state=state, lines=lines or {"title": 2, "targets": 6})
 

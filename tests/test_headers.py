@@ -8,11 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import EPOCH, MINIMAL_ALERT, ROOT
+from conftest import MINIMAL_ALERT, build_site
 from photos import poster_photo
 
 from alerts import headers
-from alerts.build import build, load_settings
 from alerts.headers import CONTENT_SECURITY_POLICY
 
 PAGE = {
@@ -64,18 +63,10 @@ def test_policy_is_strict():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("headers")
-    for relpath, text in PAGE.items():
-        path = root / "content" / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    poster_photo(root / "content" / "images" / "park.jpg", size=(800, 500))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-        result = build(load_settings(ROOT / "pelicanconf.py", {
-            "PATH": str(root / "content"), "OUTPUT_PATH": str(root / "output"),
-            "CACHE_PATH": str(root / "cache"), "PDF": {"enabled": False}}))
-    assert result.ok, result.errors + result.failures
-    return root / "output"
+    photo = poster_photo(root / "park.jpg", size=(800, 500)).read_bytes()
+    built = build_site(root, {**PAGE, "images/park.jpg": photo})
+    assert built.result.ok, built.messages
+    return built.output
 
 
 def pages(output):
@@ -144,7 +135,7 @@ def _parse_netlify(text: str) -> dict[str, str]:
 
 
 def test_headers_file_formats(tmp_path):
-    headers.write_headers(SimpleNamespace(settings={"OUTPUT_PATH": str(tmp_path / "out")}))
+    headers.write_headers(SimpleNamespace(output_path=tmp_path / "out"))
     netlify = _parse_netlify((tmp_path / "out" / "_headers").read_text("utf-8"))
     nginx = {}
     for line in (tmp_path / "out" / "nginx-headers.conf").read_text("utf-8").splitlines():

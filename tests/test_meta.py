@@ -12,7 +12,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
-from conftest import NEW_YORK, park_alert
+from conftest import NEW_YORK, build_site, park_alert
 from jinja2 import Environment, FileSystemLoader
 
 from alerts.model import Alert
@@ -222,8 +222,7 @@ def test_initialized_registers_globals_and_warns_once_without_siteurl(monkeypatc
         "and share links are relative; set SITEURL in publishconf.py"]
     glob = settings["JINJA_GLOBALS"]
     assert glob["other"] == 1
-    assert {"share_links", "share_url", "head_meta", "card_for", "site_url", "t"} <= set(glob)
-    assert glob["card_for"] is fake_card_for
+    assert {"share_links", "share_url", "head_meta", "t"} <= set(glob)
 
 
 def test_initialized_is_silent_with_siteurl(monkeypatch, caplog):
@@ -234,7 +233,8 @@ def test_initialized_is_silent_with_siteurl(monkeypatch, caplog):
     with caplog.at_level(logging.WARNING):
         sharing.initialized(FakePelican(settings))
     assert not caplog.records
-    assert settings["JINJA_GLOBALS"]["site_url"] == SITE
+    assert settings["JINJA_GLOBALS"]["share_url"](park_alert()) == \
+        SITE + "/alerts/save-the-park/"
 
 
 ALERT_MD = """\
@@ -255,36 +255,22 @@ Body.
 """
 
 
-def build_site(tmp_path, monkeypatch, share_text="Call the council!", **overrides):
-    """A real Pelican build of one alert, with a stand-in for the card plugin part."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    from alerts import buildstate
-
+def build_park(tmp_path, monkeypatch, share_text="Call the council!", **overrides):
+    """A real build of one alert without the print plugin, with a stand-in for the card
+    plugin part."""
     cardjobs = types.ModuleType("sharing.cardjobs")
     cardjobs.card_for = fake_card_for
-    cardjobs.write_cards = lambda pelican: None
+    cardjobs.write_cards = lambda state: None
     monkeypatch.setitem(sys.modules, "sharing.cardjobs", cardjobs)
-    root = Path(__file__).parent.parent
-    content = tmp_path / "content"
-    (content / "alerts").mkdir(parents=True)
-    (content / "pages").mkdir()
-    (content / "alerts" / "park.md").write_text(ALERT_MD.format(share_text=share_text),
-                                               encoding="utf-8")
-    settings = read_settings(str(root / "pelicanconf.py"), override={
-        "PATH": str(content), "OUTPUT_PATH": str(tmp_path / "output"),
-        "THEME": str(root / "theme"), "PLUGIN_PATHS": [str(root / "plugins")],
-        "PLUGINS": ["alerts", "sharing"], "CACHE_PATH": str(tmp_path / "cache"),
-        "SITEURL": SITE, **overrides,
-    })
-    Pelican(settings).run()
-    return tmp_path / "output", buildstate.current().problems
+    return build_site(tmp_path, {"alerts/park.md": ALERT_MD.format(share_text=share_text)},
+                      settings={"PLUGINS": ["alerts", "sharing"], "SITEURL": SITE,
+                                **overrides})
 
 
 def test_full_build_writes_absolute_meta_despite_relative_urls(tmp_path, monkeypatch):
-    output, problems = build_site(tmp_path, monkeypatch, RELATIVE_URLS=True)
-    [page] = (output / "alerts").glob("*/index.html")
+    site = build_park(tmp_path, monkeypatch, RELATIVE_URLS=True)
+    assert site.result.ok, site.messages
+    [page] = (site.output / "alerts").glob("*/index.html")
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     url = f"{SITE}/alerts/{page.parent.name}/"
     assert prop(soup, "og:url") == url
@@ -292,11 +278,10 @@ def test_full_build_writes_absolute_meta_despite_relative_urls(tmp_path, monkeyp
     assert json_ld(soup)["headline"] == 'Save the "park" </script><script>alert(1)</script>'
     assert [s.get("src") for s in soup.find_all("script") if not s.get("src")] == [None]
     assert soup.find("section", class_="share").find(id="share-heading") is not None
-    assert not problems.errors
 
 
 def test_full_build_reports_a_long_share_text(tmp_path, monkeypatch):
-    _, problems = build_site(tmp_path, monkeypatch, share_text="公園を守ろう" * 22)
-    [problem] = problems.errors
+    site = build_park(tmp_path, monkeypatch, share_text="公園を守ろう" * 22)
+    [problem] = site.result.errors
     assert (problem.line, problem.field) == (6, "share_text")
     assert problem.message.startswith("301 of 280 characters")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -132,12 +131,12 @@ def test_a_new_network_is_one_function():
         del links.NETWORKS["mastodon-test"]
 
 
-def test_unknown_share_key_warns_by_name(caplog):
-    with caplog.at_level(logging.WARNING):
-        share = share_settings({"SHARE": {"utm": True, "twiter_site": "x"}})
-    assert share["utm"] is True
-    assert "twiter_site" in caplog.text
-    assert caplog.records[0].getMessage().startswith("sharing: ")
+def test_unknown_share_key_is_an_error_naming_the_nearest_key():
+    with pytest.raises(SharingConfigError) as error:
+        share_settings({"SHARE": {"utm": True, "twiter_site": "x"}})
+    assert str(error.value) == ("pelicanconf.py: SHARE.twiter_site: unknown key; "
+                                "did you mean twitter_site?")
+    assert share_settings({"SHARE": {"utm": True}})["utm"] is True
 
 
 def test_unknown_network_is_a_named_configuration_error():

@@ -1,35 +1,48 @@
-"""The alerts plugin: reads alerts, decides their deadline state, lists and publishes them."""
+"""The alerts plugin: reads alerts, decides their deadline state, lists and publishes them,
+and runs the build's steps, its own and the other plugins' (see pipeline.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
-from pelican.utils import slugify
 
-from . import buildstate, deadline, headers, i18n, images, languages, translations
+from . import buildstate, deadline, headers, i18n, images, languages, pipeline, translations
 from .model import CLOSED
 from .photocache import PhotoCache
 from .problems import display_path
 from .reader import AlertReader
 from .settings import alert_settings, check_paths, check_siteurl
+from .siteurls import SiteURLs
 
 logger = logging.getLogger(__name__)
 
 
+def _in_this_build(settings: dict) -> bool:
+    """Pelican's signals outlive a build: in a process that builds several sites (tests,
+    the devserver), a handler connected for one must stay quiet in a build whose PLUGINS
+    leave this plugin out."""
+    return "alerts" in settings.get("PLUGINS", ())
+
+
 def initialize(pelican) -> None:
+    """Start the build's state, give templates the alerts' globals, then set up every
+    plugin's steps in the pipeline's order."""
     settings = pelican.settings
+    if not _in_this_build(settings):
+        return
     check_paths(settings)
     check_siteurl(settings)
     conf = alert_settings(settings)
     state = buildstate.start(buildstate.BuildState(
         now=deadline.build_now(), settings=settings,
         output_path=Path(settings["OUTPUT_PATH"]),
+        urls=SiteURLs(settings),
         photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"),
+        steps=pipeline.collect(pelican.plugins),
     ))
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
@@ -41,38 +54,36 @@ def initialize(pelican) -> None:
         "canonical_base": settings.get("SITEURL", "").rstrip("/"),
         "content_security_policy": headers.CONTENT_SECURITY_POLICY,
         "referrer_policy": headers.REFERRER_POLICY,
+        "urls": state.urls,
     })
-    # The sharing and print plugins replace these when they are enabled.
-    settings["JINJA_GLOBALS"].setdefault("qr_svg", lambda url: "")
-    settings["JINJA_GLOBALS"].setdefault("pdf_href", lambda alert: None)
+    # The sharing and print plugins' setup replaces these when they are in PLUGINS.
+    settings["JINJA_GLOBALS"]["qr_svg"] = lambda url: ""
+    settings["JINJA_GLOBALS"]["pdf_href"] = lambda alert: None
     settings.setdefault("JINJA_FILTERS", {}).update({
         "long_datetime": i18n.long_datetime,
         "long_date": i18n.long_date,
         "text_dir": languages.direction,
         "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
-        # Cached: listings ask for every target's slug once per page they show it on.
-        "target_slug": lru_cache(maxsize=None)(lambda name: target_slug(name, settings)),
     })
+    for step in state.steps:
+        if step.setup is not None:
+            step.setup(pelican)
 
 
 def add_reader(readers) -> None:
+    if not _in_this_build(readers.settings):
+        return
     for extension in AlertReader.file_extensions:
         readers.reader_classes[extension] = AlertReader
 
 
-def target_slug(name: str, settings: dict) -> str:
-    return slugify(name, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"]) or "target"
-
-
 def sort_alerts(generator) -> None:
-    """Set each alert's state, link its translations, check slugs across alerts, and give
-    templates the lists."""
+    """The "list" step: link each alert's translations, check slugs across alerts, and
+    give templates the lists."""
+    if not _in_this_build(generator.settings):
+        return
     state = buildstate.current()
-    conf = alert_settings(generator.settings)
     published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
-    for article in published:
-        article.alert.state = deadline.state(
-            article.alert.deadline, state.now, conf["closing_soon_hours"])
     state.alerts = [article.alert for article in published]
     _check_slugs(generator.articles + generator.translations + generator.drafts, state)
     listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems)
@@ -133,46 +144,63 @@ def _check_slugs(articles, state) -> None:
 class TargetPageGenerator(Generator):
     """Writes a page per target listing its alerts, and an index of targets."""
 
-    def generate_context(self):
-        self._update_context(())
-
     def generate_output(self, writer):
+        urls = buildstate.current().urls
         targets = self.context.get("alert_targets", [])
         template = self.get_template("target")
         for name, articles in targets:
-            slug = target_slug(name, self.settings)
+            url = urls.target(name)
             writer.write_file(
-                f"targets/{slug}/index.html", template, self.context,
+                urls.target_save_as(name), template, self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
-                target_name=name, articles=articles, canonical_path=f"targets/{slug}/",
-                url=f"targets/{slug}/",
+                target_name=name, articles=articles, canonical_path=url, url=url,
             )
         writer.write_file(
-            "targets/index.html", self.get_template("targets"), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"], canonical_path="targets/",
-            url="targets/",
+            urls.targets_save_as, self.get_template("targets"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], canonical_path=urls.targets,
+            url=urls.targets,
         )
 
 
-def get_generators(_pelican):
-    return TargetPageGenerator
+def get_generators(pelican):
+    return TargetPageGenerator if _in_this_build(pelican.settings) else ()
 
 
-def publish_images(pelican) -> None:
-    """Write every photo, without metadata, into the folder of the page that shows it."""
-    state = buildstate.current()
-    output = Path(pelican.settings["OUTPUT_PATH"])
+def publish_images(state) -> None:
+    """The "photos" step: write every photo, without metadata, into the folder of the page
+    that shows it."""
+    output = Path(state.output_path)
     for folder, image in dict.fromkeys(state.images):
-        images.publish(image, output / folder / image.output_name, state.photos)
+        images.publish(image, output / state.urls.beside(folder, image.output_name),
+                       state.photos)
     state.photos.save()
     logger.info("alerts: photos: %d encoded, %d reused", state.photos.encoded,
                 state.photos.reused)
+
+
+def run_listed(generators) -> None:
+    if generators and _in_this_build(generators[0].settings):
+        state = buildstate.current()
+        pipeline.run_phase(state.steps, "listed", state)
+
+
+def run_finalized(pelican) -> None:
+    if _in_this_build(pelican.settings):
+        state = buildstate.current()
+        pipeline.run_phase(state.steps, "finalized", state)
+
+
+#: The alerts plugin's own steps; the sharing and print plugins add theirs.
+ALERT_STEPS = (
+    pipeline.Step("photos", publish_images, needs=("pages",)),
+    pipeline.Step("headers", headers.write_headers, needs=("pages",)),
+)
 
 
 def register():
     signals.initialized.connect(initialize)
     signals.readers_init.connect(add_reader)
     signals.article_generator_finalized.connect(sort_alerts)
+    signals.all_generators_finalized.connect(run_listed)
     signals.get_generators.connect(get_generators)
-    signals.finalized.connect(publish_images)
-    signals.finalized.connect(headers.write_headers)
+    signals.finalized.connect(run_finalized)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import buildstate
+from .config import SETTINGS_FILE, SettingsError
 from .deadline import ConfigError, settle_source_date_epoch
 from .problems import AlertError, Problem
 
@@ -44,7 +45,13 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
     for key in ("PATH", "OUTPUT_PATH", "CACHE_PATH"):
         if overrides.get(key):
             overrides[key] = os.path.abspath(overrides[key])
-    return read_settings(str(conffile), override=overrides)
+    try:
+        settings = read_settings(str(conffile), override=overrides)
+    except ValueError as exc:  # how Pelican says a setting of its own cannot work
+        raise SettingsError(str(exc), source=str(conffile)) from None
+    # As given on the command line: a mistake in a setting names this file (alerts.config).
+    settings[SETTINGS_FILE] = str(conffile)
+    return settings
 
 
 def build(settings: dict, *, check_only: bool = False) -> BuildResult:

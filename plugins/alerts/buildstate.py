@@ -1,12 +1,14 @@
 """What one build knows beyond a single file: "now", every alert, every problem.
 
 Pelican runs plugins as signal handlers with no shared object of their own, so the
-alerts plugin keeps one BuildState per build, made fresh when Pelican initialises.
-The sharing and print plugins read it at `finalized` to draw cards and PDFs.
+alerts plugin keeps one BuildState per build, made fresh when Pelican initialises
+(`start`) and dropped by the build when it ends (`reset`). Each step of the pipeline is
+handed it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from .model import Alert, AlertImage
 from .photocache import PhotoCache
 from .problems import Problems
+from .siteurls import SiteURLs
 
 
 @dataclass
@@ -21,15 +24,20 @@ class BuildState:
     now: datetime  # aware UTC; SOURCE_DATE_EPOCH or the clock, read once
     settings: dict
     output_path: Path
+    urls: SiteURLs | None = None  # where every page and file lives
     photos: PhotoCache | None = None  # checked and re-encoded photos, kept between builds
     alerts: list[Alert] = field(default_factory=list)
     #: Photos to publish without metadata: (the page's folder, the image).
     images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad
     problems: Problems = field(default_factory=Problems)
+    #: Every plugin's steps, in the order they run (alerts.pipeline).
+    steps: tuple = ()
 
 
 _current: BuildState | None = None
+#: The functions that drop what modules keep of a build outside BuildState (on_reset).
+_resets: list[Callable[[], None]] = []
 
 
 def start(state: BuildState) -> BuildState:
@@ -44,6 +52,17 @@ def current() -> BuildState:
     return _current
 
 
+def on_reset(forget: Callable[[], None]) -> None:
+    """Have `reset` call `forget`: for a module that must keep something of a build where
+    no BuildState reaches (a Jinja global, a worker process), so no build sees another's."""
+    if forget not in _resets:
+        _resets.append(forget)
+
+
 def reset() -> None:
+    """Drop the build state and what modules keep per build; alerts.build calls it as
+    each build starts."""
     global _current
     _current = None
+    for forget in _resets:
+        forget()

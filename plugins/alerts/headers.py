@@ -62,9 +62,9 @@ def nginx_snippet(headers: list[tuple[str, str]]) -> str:
     return "".join(lines)
 
 
-def write_headers(pelican) -> None:
-    """`finalized` handler: write `_headers` and `nginx-headers.conf` into the output."""
-    output = Path(pelican.settings["OUTPUT_PATH"])
+def write_headers(state) -> None:
+    """The "headers" step: write `_headers` and `nginx-headers.conf` into the output."""
+    output = Path(state.output_path)
     output.mkdir(parents=True, exist_ok=True)
     headers = policies()
     (output / HEADERS_FILE).write_text(netlify_headers(headers), "utf-8")

@@ -7,6 +7,13 @@ those patterns needs a quote, two hyphens, three dots or a double angle bracket,
 without any of them is left as it is without trying the patterns, and text with an
 apostrophe alone is not tried against the patterns that need a double quote, dashes or
 dots. The output is the same as stock smarty's; tests/test_markdowns.py compares the two.
+
+This leans on Python-Markdown internals — the name-mangled InlineProcessor methods, the
+registries' `_data` and `_priority`, and `re._parser` to read a pattern's literals — and
+is kept because it pays: building the bench corpus at N=300 (cards cached, PDFs off),
+three turns each, took 3.3-5.7 s with it against 4.0-8.3 s with stock smarty, 14-30%
+of the whole build (2026-12-01). tests/test_markdowns.py fails if an upgrade changes
+them.
 """
 
 from __future__ import annotations

@@ -82,6 +82,7 @@ class Alert:
     summary: str  # plain text
     share_text: str
     lang: str
+    url: str  # the page's URL relative to SITEURL, a folder (alerts.siteurls)
     deadline: datetime | None = None  # aware, in `timezone`
     modified: datetime | None = None
     image: AlertImage | None = None
@@ -90,22 +91,14 @@ class Alert:
     authors: tuple[str, ...] = ()
     translation: bool = False  # a translation of another alert with the same slug
     draft: bool = False  # status: draft — built under drafts/, listed nowhere
-    #: Filled in once per build from "now" (see alerts.deadline).
+    #: open, closing or closed at the build's "now", decided as the file is read
+    #: (see alerts.deadline.state).
     state: str = OPEN
     #: Every language version of this alert, this one included, original first; empty
     #: when it has no translation. Filled in once every file has been read.
     versions: tuple[Version, ...] = field(default=(), compare=False, repr=False)
     #: Line of each front-matter field, for messages raised after parsing.
     lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        """The alert page's URL, relative to SITEURL (ends with a slash)."""
-        if self.draft:
-            return f"drafts/{self.slug}/"
-        if self.translation:
-            return f"alerts/{self.slug}/{self.lang}/"
-        return f"alerts/{self.slug}/"
 
     @property
     def dir(self) -> str:

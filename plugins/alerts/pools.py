@@ -10,6 +10,10 @@ Leaving a `ProcessPoolExecutor` block waits for every queued job, so Ctrl-C or a
 SIGTERM during 200 PDFs would wait for all of them, and workers could outlive the
 build. Leaving a `WorkerPool` block on an exception cancels what is queued and ends the
 workers instead.
+
+Both need the executor's internals (`_spawn_process`, `_processes`,
+`_executor_manager_thread`, CPython 3.9 and later): not for speed, for a clean stop;
+tests/test_pools.py fails if a Python release changes them.
 """
 
 from __future__ import annotations

@@ -36,9 +36,6 @@ class Problems:
     def add(self, path: str, line: int, field: str, message: str, *, warning=False) -> None:
         self._items.add(Problem(str(path), int(line), field, message, warning))
 
-    def extend(self, problems) -> None:
-        self._items.update(problems)
-
     @property
     def errors(self) -> list[Problem]:
         return sorted(p for p in self._items if not p.warning)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .config import SettingsError, merged
 from .deadline import ConfigError
 
-logger = logging.getLogger(__name__)
-
+#: The ALERTS setting is merged over these; any other key is an error.
 DEFAULTS = {
     #: Folder under PATH (content/) that holds alerts.
     "path": "alerts",
@@ -22,34 +20,20 @@ DEFAULTS = {
 
 
 def alert_settings(settings: dict) -> dict:
-    """ALERTS merged over DEFAULTS (cached in the settings after the first call)."""
-    merged = settings.get("_ALERTS_MERGED")
-    if merged is None:
-        merged = merge(settings)
-        settings["_ALERTS_MERGED"] = merged
-    return merged
+    """ALERTS merged over DEFAULTS and checked, once per build (kept in the settings)."""
+    return merged(settings, "ALERTS", DEFAULTS, _check)
 
 
-def merge(settings: dict) -> dict:
-    given = settings.get("ALERTS") or {}
-    if not isinstance(given, dict):
-        raise ConfigError("ALERTS must be a dict, e.g. ALERTS = {'closing_soon_hours': 72}")
-    for key in given:
-        if key not in DEFAULTS:
-            close = difflib.get_close_matches(key, list(DEFAULTS), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(DEFAULTS)
-            logger.warning("alerts: unknown key ALERTS[%r] is ignored; %s", key, hint)
-    merged = {**DEFAULTS, **given}
-    hours = merged["closing_soon_hours"]
+def _check(conf: dict) -> None:
+    hours = conf["closing_soon_hours"]
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or hours < 0:
-        raise ConfigError(f"ALERTS['closing_soon_hours'] = {hours!r}: give a number of hours, "
-                          "e.g. 72")
-    tags = merged["merge_tags"]
+        raise SettingsError(f"ALERTS['closing_soon_hours'] = {hours!r}: give a number of "
+                            "hours, e.g. 72")
+    tags = conf["merge_tags"]
     if not isinstance(tags, dict) or not all(
             isinstance(k, str) and isinstance(v, str) and "\n" not in v for k, v in tags.items()):
-        raise ConfigError("ALERTS['merge_tags'] maps tag names to one line of text, e.g. "
-                          "{'First_Name': 'friend'}")
-    return merged
+        raise SettingsError("ALERTS['merge_tags'] maps tag names to one line of text, e.g. "
+                            "{'First_Name': 'friend'}")
 
 
 def check_siteurl(settings: dict) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from alerts.i18n import t
 from alerts.pools import WorkerPool
+from alerts.siteurls import SiteURLs
 
 from .pdfcache import PdfCache, job_key, publish
 from .render import Job, Result, init_worker, render
@@ -47,7 +48,7 @@ class PdfStats:
 def pdf_path(output_path: Path, alert) -> Path:
     """Where an alert's PDF is published: beside its page (each translation beside its
     own), named for its slug."""
-    return Path(output_path) / alert.url / f"{alert.slug}.pdf"
+    return Path(output_path) / SiteURLs.pdf(alert)
 
 
 def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
-import shutil
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from alerts.cache import Cache
+from alerts.files import link_or_copy
 
-MANIFEST = "manifest.json"
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
-FORMAT = 2  # 2: PDFs are keyed by their page URL (translations have their own)
+#: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.cache's
+#: manifest.
+FORMAT = 3
 
 
-@cache
+@cache  # once a process: its code and libraries do not change under it
 def code_fingerprint() -> str:
     """A digest of this plugin's code and the versions of the libraries that draw the PDF."""
     digest = hashlib.sha256(f"format {FORMAT}".encode())
@@ -37,38 +36,37 @@ def job_key(parts: dict) -> str:
 
 
 class PdfCache:
-    """The folder of cached PDFs with a manifest of each one's key and the files it read."""
+    """The folder of cached PDFs (alerts.cache), one file per alert page, each entry with
+    the key it was made from, its size and the digests of the files it read."""
 
     def __init__(self, folder: Path, roots: dict[str, Path]) -> None:
         self.folder = Path(folder)
         self.roots = {name: Path(root) for name, root in roots.items()}
-        self.entries: dict[str, dict] = self._load()
+        self._cache = Cache(self.folder, "pdfs", FORMAT)
         self._digests: dict[str, str | None] = {}
 
-    def _load(self) -> dict[str, dict]:
-        try:
-            data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}  # no cache yet, or a damaged one: render everything
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        return data.get("pdfs", {})
+    @property
+    def entries(self) -> dict[str, dict]:
+        """Each page's entry: {"key", "size", "resources"}."""
+        return self._cache.entries
 
     def path(self, page: str) -> Path:
         """The cached PDF of the alert page at `page` ("alerts/x/es-MX/")."""
-        return self.folder / f"{page.strip('/').replace('/', '_')}.pdf"
+        return self._cache.path(_file_name(page))
 
     def fresh(self, page: str, key: str) -> bool:
         """Whether the cached PDF of `page` was made from this key and unchanged files."""
-        entry = self.entries.get(page)
-        if not entry or entry.get("key") != key:
+        entry = self._cache.entries.get(page)
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return False
         try:
             if self.path(page).stat().st_size != entry.get("size"):
                 return False
         except OSError:
             return False
-        return all(self.digest(res) == sha for res, sha in entry.get("resources", {}).items())
+        resources = entry.get("resources")
+        return isinstance(resources, dict) and all(
+            self.digest(res) == sha for res, sha in resources.items())
 
     def digest(self, resource: str) -> str | None:
         """The sha256 of a resource ("root:relative/path") as it is now, None if it is gone."""
@@ -84,32 +82,27 @@ class PdfCache:
 
     def store(self, page: str, key: str, resources: dict[str, str]) -> None:
         size = self.path(page).stat().st_size
-        self.entries[page] = {"key": key, "size": size, "resources": resources}
+        self._cache.put(page, {"key": key, "size": size, "resources": resources})
 
     def forget(self, page: str) -> None:
-        self.entries.pop(page, None)
+        self._cache.drop(page)
 
     def prune(self, pages: set[str]) -> None:
         """Drop the PDFs of alerts that no longer exist, so the cache does not grow forever."""
-        for page in set(self.entries) - pages:
-            del self.entries[page]
-            self.path(page).unlink(missing_ok=True)
+        for page in pages:
+            self._cache.get(page)
+            self._cache.use(_file_name(page))
+        self._cache.prune()
 
     def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "pdfs": dict(sorted(self.entries.items()))}
-        partial = self.folder / f".{MANIFEST}.{os.getpid()}.part"
-        partial.write_text(json.dumps(data, indent=1, sort_keys=True), "utf-8")
-        partial.replace(self.folder / MANIFEST)
+        self._cache.save()
 
 
-def publish(cached: Path, target: Path) -> None:
-    """Put a cached PDF into the output: a hard link when possible, else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        # The output folder is fresh each build and the cache replaces files by rename,
-        # so sharing an inode never lets one change the other.
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
+def _file_name(page: str) -> str:
+    return f"{page.strip('/').replace('/', '_')}.pdf"
+
+
+#: Put a cached PDF into the output: a hard link when possible, else a copy. The output
+#: folder is fresh each build and the cache replaces files by rename, so sharing an
+#: inode never lets one change the other.
+publish = link_or_copy

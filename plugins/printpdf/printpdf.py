@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from alerts import buildstate
 from alerts.i18n import register_strings
+from alerts.pipeline import Step, require_alerts
+from alerts.siteurls import SiteURLs
 
 from .build import PdfStats, build_pdfs
 from .qr import qr_svg, use_cache
@@ -17,7 +18,7 @@ from .settings import DEFAULTS, merge
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULTS", "build_pdfs", "finalize", "initialize", "last_stats", "pdf_href",
+__all__ = ["ALERT_STEPS", "DEFAULTS", "build_pdfs", "finalize", "initialize", "pdf_href",
            "qr_svg", "register"]
 
 register_strings({
@@ -27,21 +28,17 @@ register_strings({
     "ar": {"page_n_of_m": "الصفحة {n} من {m}", "print": "اطبع", "download_pdf": "نزّل ملف PDF"},
 })
 
-#: The statistics of the last build's PDFs, for benchmarks that run Pelican whole.
-last_stats: PdfStats | None = None
-
-
 def pdf_href(alert, settings: dict | None = None) -> str | None:
     """The alert's PDF relative to its page ("<slug>.pdf"), or None when PDFs are off."""
     if settings is not None and not settings.get("enabled", True):
         return None
-    return f"{alert.slug}.pdf"
+    return SiteURLs.pdf_name(alert)
 
 
 def initialize(pelican) -> None:
-    """Merge the PDF setting and give templates qr_svg() and pdf_href()."""
+    """The plugin's setup: merge the PDF setting, give templates qr_svg() and pdf_href()."""
     settings = pelican.settings
-    settings["PDF"] = merge(settings.get("PDF"))
+    settings["PDF"] = merge(settings.get("PDF"), settings)
     use_cache(Path(settings["CACHE_PATH"]) / "qr")
     # A new dict: Pelican's default JINJA_GLOBALS may be shared between settings objects.
     settings["JINJA_GLOBALS"] = {
@@ -51,17 +48,22 @@ def initialize(pelican) -> None:
     }
 
 
-def finalize(pelican) -> PdfStats:
-    """Render every alert's written page into alerts/<slug>/<slug>.pdf."""
-    global last_stats
-    state = buildstate.current()
-    settings = pelican.settings
-    # Idempotent; it matters only when a caller skipped `initialized`.
-    settings["PDF"] = merge(settings.get("PDF"))
-    last_stats = build_pdfs(state.alerts, settings, state.output_path, state.problems)
-    return last_stats
+def finalize(state) -> PdfStats:
+    """The "pdfs" step: render every alert's written page into a PDF beside it."""
+    settings = state.settings
+    # Idempotent; it matters only when a caller skipped the setup.
+    settings["PDF"] = merge(settings.get("PDF"), settings)
+    return build_pdfs(state.alerts, settings, state.output_path, state.problems)
+
+
+#: What the print plugin adds to the build (see alerts.pipeline): PDFs are made from the
+#: written pages, with the photos they show already published beside them.
+ALERT_STEPS = (Step("pdfs", finalize, needs=("pages", "photos"), setup=initialize),)
 
 
 def register() -> None:
-    signals.initialized.connect(initialize)
-    signals.finalized.connect(finalize)
+    signals.initialized.connect(_require_alerts)
+
+
+def _require_alerts(pelican) -> None:
+    require_alerts(pelican, "printpdf")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from alerts import buildstate
+from alerts.files import write_atomic
 from alerts.i18n import register_strings, t
 
 register_strings({
@@ -20,6 +21,8 @@ register_strings({
 
 #: Change when the SVG written for a URL changes, so cached ones are not reused.
 VERSION = "segno-1.6.6 level-m border-4 v1"
+#: The running build's QR folder (under its CACHE_PATH). Templates call qr_svg(url) with
+#: no build at hand, so the print plugin's setup sets it, and every build starts without.
 _cache_dir: Path | None = None
 
 
@@ -29,12 +32,16 @@ def use_cache(folder: Path | None) -> None:
     _cache_dir = folder
 
 
+buildstate.on_reset(lambda: use_cache(None))
+
+
 def qr_svg(url: str, lang: str | None = None) -> Markup:
     """An inline <svg role="img"> QR code of `url`, sized by CSS through its viewBox."""
     # Safe: segno writes only numbers and path commands, and the label is escaped.
     return Markup(_svg(str(url), lang))  # noqa: S704
 
 
+# Kept for the process, whichever build or folder: the SVG depends on (url, lang) alone.
 @lru_cache(maxsize=4096)
 def _svg(url: str, lang: str | None) -> str:
     if _cache_dir is None:
@@ -45,10 +52,7 @@ def _svg(url: str, lang: str | None) -> str:
         return path.read_text("utf-8")
     except OSError:
         svg = _encode(url, lang)
-        _cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(svg, "utf-8")
-        os.replace(partial, path)
+        write_atomic(path, svg)
         return svg
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from alerts.files import write_atomic
+
+from .weasylog import Collect, quiet
 
 
 @dataclass(frozen=True)
@@ -40,35 +41,9 @@ class Result:
     warnings: list[str] = field(default_factory=list)
 
 
-class Collect(logging.Handler):
-    """Keeps the warnings and errors logged to it (WeasyPrint's, for a result or a sheet)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def _quiet():
-    """Collect WeasyPrint's log records instead of printing them, and mute its progress."""
-    logger, progress = logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")
-    collect = Collect()
-    saved = logger.propagate, progress.disabled
-    logger.addHandler(collect)
-    logger.propagate, progress.disabled = False, True
-    try:
-        yield collect
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate, progress.disabled = saved
-
-
 def init_worker() -> None:
     """Import WeasyPrint (~0.65 s) and set up fonts once per worker process, not per PDF."""
-    with _quiet():
+    with quiet():
         from . import styles
 
         styles.font_config()
@@ -77,7 +52,7 @@ def init_worker() -> None:
 def render(job: Job) -> Result:
     """Write job.target, or report the first thing that stopped or spoiled the PDF."""
     start = time.perf_counter()
-    with _quiet() as collect:
+    with quiet() as collect:
         return _render(job, start, collect)
 
 
@@ -114,7 +89,7 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
         # WeasyPrint only logs a broken image or stylesheet and goes on without it.
         return Result(job.page, False, _ms(start), error=f"WeasyPrint: {errors[0]}",
                       hint="fix or replace the file it names")
-    _write(Path(job.target), pdf)
+    write_atomic(job.target, pdf)  # a crash never leaves half a PDF in the cache
     warnings = [r.getMessage() for r in collect.records]
     return Result(job.page, True, _ms(start), dict(sorted(fetcher.fetched.items())),
                   warnings=warnings)
@@ -146,14 +121,6 @@ def _no_attachments(document) -> None:
     for page in document.pages:
         page.links = [("external" if kind == "attachment" else kind, *rest)
                       for kind, *rest in page.links]
-
-
-def _write(target: Path, data: bytes) -> None:
-    # Write then rename, so a crash never leaves half a PDF in the cache.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    partial.replace(target)
 
 
 def _ms(start: float) -> float:

@@ -1,13 +1,13 @@
-"""The PDF setting: defaults documented per key, merged and checked once per build."""
+"""The PDF setting: defaults documented per key, merged and checked (alerts.config)."""
 
 from __future__ import annotations
 
-import logging
 import re
 
-logger = logging.getLogger(__name__)
+from alerts import config
+from alerts.config import SettingsError
 
-#: PDF = {...} in pelicanconf.py is merged over these.
+#: PDF = {...} in pelicanconf.py is merged over these; any other key is an error.
 DEFAULTS = {
     #: Build a PDF per alert. pelicanconf's devserver override sets False for quick
     #: previews; make html and make publish always build them.
@@ -37,37 +37,34 @@ PAGE_NAMES = {"a5", "a4", "a3", "b5", "b4", "jis-b5", "jis-b4", "letter", "legal
 _LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt|pc|px|q)$", re.I)
 
 
-class PdfSettingsError(ValueError):
-    """The PDF setting in pelicanconf.py has a value the plugin cannot use."""
+#: The error of a PDF setting that cannot work: the one every setting raises.
+PdfSettingsError = SettingsError
 
 
-def merge(value: dict | None) -> dict:
-    """DEFAULTS overridden by the site's PDF setting; unknown keys warn, bad values raise."""
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise PdfSettingsError(f"PDF must be a dict such as {{'enabled': True}}, not {value!r}")
-    for key in sorted(set(value) - set(DEFAULTS)):
-        logger.warning("pdf: unknown key %r in the PDF setting; known keys: %s",
-                       key, ", ".join(DEFAULTS))
-    conf = {**DEFAULTS, **{k: v for k, v in value.items() if k in DEFAULTS}}
+def merge(value: dict | None, settings: dict | None = None) -> dict:
+    """DEFAULTS overridden by the site's PDF setting; an unknown key or a bad value raises
+    SettingsError naming the settings file `settings` were read from (without them, that
+    of the build that is running, see alerts.config.settings_file)."""
+    return config.merge("PDF", value, DEFAULTS, _check, source=config.settings_file(settings))
+
+
+def _check(conf: dict) -> None:
     for key in ("page_size", "margins"):
         # These go into a stylesheet verbatim: letters, digits and units only.
         if not isinstance(conf[key], str) or not _CSS_WORDS.match(conf[key]):
-            raise PdfSettingsError(
+            raise SettingsError(
                 f"PDF[{key!r}] must be CSS words such as {DEFAULTS[key]!r}, not {conf[key]!r}")
     _check_page_size(conf["page_size"])
     workers = conf["workers"]
     if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise PdfSettingsError(f"PDF['workers'] must be None or a whole number >= 1, "
-                               f"not {workers!r}")
+        raise SettingsError(f"PDF['workers'] must be None or a whole number >= 1, "
+                            f"not {workers!r}")
     quality = conf["jpeg_quality"]
     if quality is not None and (not isinstance(quality, int) or not 1 <= quality <= 95):
-        raise PdfSettingsError(f"PDF['jpeg_quality'] must be None or 1 to 95, not {quality!r}")
+        raise SettingsError(f"PDF['jpeg_quality'] must be None or 1 to 95, not {quality!r}")
     if not isinstance(conf["image_dpi"], int | float) or conf["image_dpi"] <= 0:
-        raise PdfSettingsError(f"PDF['image_dpi'] must be a positive number, "
-                               f"not {conf['image_dpi']!r}")
-    return conf
+        raise SettingsError(f"PDF['image_dpi'] must be a positive number, "
+                            f"not {conf['image_dpi']!r}")
 
 
 def _check_page_size(size: str) -> None:
@@ -79,7 +76,7 @@ def _check_page_size(size: str) -> None:
     named = len(words) == 1 and words[0] in PAGE_NAMES
     lengths = 1 <= len(words) <= 2 and all(_LENGTH.match(w) for w in words)
     if not (named or lengths):
-        raise PdfSettingsError(
+        raise SettingsError(
             f"PDF['page_size'] = {size!r} is not a page size; write one of "
             f"{', '.join(sorted(n.capitalize() for n in PAGE_NAMES))} (optionally followed by "
             "landscape), or two lengths such as '210mm 297mm'")

@@ -13,6 +13,12 @@ a PDF's bytes (tests/test_pdf_cache.py compares a pool of workers with one proce
   logged again each time the sheet is used, as if it were parsed again: an error still
   fails every PDF that uses the sheet.
 
+It leans on two WeasyPrint internals — FontConfiguration.add_font_face, to count the
+fonts a sheet adds, and weasyprint.html.parse_url — and is kept because it pays: the
+font configuration and the two sheets were about 25 ms of each PDF (331 → 174 ms on one
+worker with the rest of that work, `make bench` at N=100, 2026-11-30), far over 3% of a
+build with PDFs. tests/test_pdf_worker.py fails if an upgrade changes them.
+
 Imported by worker processes only (it imports WeasyPrint).
 """
 
@@ -26,8 +32,10 @@ import weasyprint
 from weasyprint.html import parse_url
 from weasyprint.text.fonts import FontConfiguration
 
+from alerts import buildstate
+
 from .fetcher import NoFetch, SandboxFetcher
-from .render import Collect
+from .weasylog import Collect
 
 #: Parsed stylesheets kept by a process; a handful differ in a build, each alert's
 #: @page rules among them, so the least recently used go first.
@@ -44,8 +52,22 @@ class _Fonts(FontConfiguration):
         return super().add_font_face(rule_descriptors, url_fetcher)
 
 
+# The process's font configuration and parsed sheets: caches of inputs that cannot
+# change what a PDF looks like (see above), dropped by `reset` as each build starts.
 _fonts: _Fonts | None = None
 _sheets: dict[tuple, tuple[weasyprint.CSS, list[logging.LogRecord]]] = {}
+
+
+def reset() -> None:
+    """Start afresh: a new font configuration and no parsed sheet for the next PDF."""
+    global _fonts
+    _fonts = None
+    _sheets.clear()
+
+
+# A worker is forked for one build; the build process itself renders a lone PDF in-line
+# and may build again (tests, a devserver), so it starts each build without these.
+buildstate.on_reset(reset)
 
 
 def font_config() -> FontConfiguration:

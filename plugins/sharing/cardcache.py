@@ -7,10 +7,8 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import site
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -20,6 +18,9 @@ from pathlib import Path
 import PIL
 from PIL import features
 
+from alerts.cache import MANIFEST as MANIFEST  # the manifest's name, for tests and bench/
+from alerts.cache import Cache
+from alerts.files import write_atomic
 from alerts.pools import WorkerPool
 
 from . import cards
@@ -29,12 +30,10 @@ log = logging.getLogger(__name__)
 
 #: Raise to redraw every card when the cache format itself changes.
 CACHE_VERSION = 1
-MANIFEST = "manifest.json"
 #: Starting two worker processes costs about as much as drawing a handful of cards, so
 #: fewer cards than this are drawn in this process.
 POOL_MIN = 4
 LAYOUT_KEYS_WITHOUT_PIXELS = ("enabled", "workers")
-_CARD_FILE = re.compile(r"^[0-9a-f]{64}\.(png|jpg|webp)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class RenderResult:
     seconds: float = 0.0  # wall time of the whole render
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # once a process: its code and libraries do not change under it
 def code_version() -> str:
     """A digest of the drawing code and the libraries whose output shapes the pixels."""
     h = hashlib.sha256()
@@ -82,7 +81,8 @@ class FileDigests:
     def __call__(self, path: str) -> str:
         st = os.stat(path)
         entry = self.known.get(path)
-        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns]:
+        if not isinstance(entry, list) or len(entry) != 3 \
+                or entry[:2] != [st.st_size, st.st_mtime_ns]:
             with open(path, "rb") as f:
                 entry = [st.st_size, st.st_mtime_ns, hashlib.file_digest(f, "sha256").hexdigest()]
         self.seen[path] = entry
@@ -115,14 +115,16 @@ def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResu
     """Draw the cards whose digest is not in cache_dir yet; return where every job's card is."""
     started = time.perf_counter()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    manifest = _load(cache_dir / MANIFEST)
-    files = FileDigests(manifest.get("files"))
+    # Entries: each card's name ("alerts/x/card") and its file, named by its digest.
+    cache = Cache(cache_dir, "cards", CACHE_VERSION)
+    files = FileDigests(cache.section("files"))
     result = RenderResult(files={})
     todo: dict[Path, CardJob] = {}
     for job in jobs:
         ext = cards.FORMATS[cards.card_format(job.spec, job.layout)][0]
-        path = cache_dir / f"{digest(job, files)}.{ext}"
-        result.files[job.name] = path
+        name = f"{digest(job, files)}.{ext}"
+        cache.put(job.name, name)
+        path = result.files[job.name] = cache.use(name)
         if not path.exists():
             todo.setdefault(path, job)  # two alerts may look the same: draw once
     result.reused = len(jobs) - len(todo)
@@ -132,7 +134,9 @@ def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResu
         result.ms_per_card = sum(ms for ms, _ in done) / len(done)
         result.pids = {pid for _, pid in done}
     result.seconds = time.perf_counter() - started
-    _save(cache_dir, result, files)
+    cache.prune()  # cards no job uses any more
+    cache.save(files=files.seen, last_render={  # bench/ reads the counts of the last render
+        k: v for k, v in asdict(result).items() if k not in ("files", "pids")})
     log.info("cards: drew %d, reused %d, %.1f ms per card drawn, %d workers, %.2f s",
              result.drawn, result.reused, result.ms_per_card, result.workers, result.seconds)
     return result
@@ -175,36 +179,5 @@ def draw_one(job: CardJob, path: str) -> tuple[float, int]:
     image = cards.draw(job.spec, job.layout)
     data, _ = cards.encode(image, job.spec, job.layout)
     elapsed = (time.perf_counter() - started) * 1000
-    # Write beside the target and rename, so a card in the cache is always whole.
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the output links this file and is served
-    os.replace(tmp, path)
+    write_atomic(path, data)  # a card in the cache is always whole
     return elapsed, os.getpid()
-
-
-def _load(path: Path) -> dict:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if manifest.get("version") == CACHE_VERSION else {}
-
-
-def _save(cache_dir: Path, result: RenderResult, files: FileDigests) -> None:
-    """Write the manifest and remove cached cards that no job uses any more."""
-    keep = {p.name for p in result.files.values()}
-    for entry in cache_dir.iterdir():
-        if _CARD_FILE.match(entry.name) and entry.name not in keep:
-            entry.unlink(missing_ok=True)
-    manifest = {
-        "version": CACHE_VERSION,
-        "cards": {name: path.name for name, path in sorted(result.files.items())},
-        "files": files.seen,
-        "last_render": {k: v for k, v in asdict(result).items() if k not in ("files", "pids")},
-    }
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=1, ensure_ascii=False)
-    os.replace(tmp, cache_dir / MANIFEST)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from alerts import buildstate
+from alerts.config import merged
+from alerts.files import link_or_copy
 from alerts.i18n import short_date, t
 from alerts.model import CLOSED, Alert
+from alerts.siteurls import SiteURLs
 
 from . import cardcache, cardfonts, cards
 
@@ -32,16 +32,12 @@ class CardRef:
     mime: str
 
 
-_layouts: dict[str, dict] = {}
-
-
 def layout_for(settings: dict, *, warn: bool = False) -> dict:
-    """The merged SOCIAL_CARDS layout, checked once per distinct setting value."""
-    user = settings.get("SOCIAL_CARDS") or {}
-    key = repr(sorted(user.items(), key=lambda kv: str(kv[0])))
-    if warn or key not in _layouts:
-        _layouts[key] = cards.merge_layout(user, warn=warn)
-    return _layouts[key]
+    """The merged SOCIAL_CARDS layout, checked once per build and setting value (it is
+    kept in the build's settings, see alerts.config.merged). A mistake in it raises
+    SettingsError wherever it is first asked for. `warn` changes nothing: it asked for
+    the warnings an unknown key gave before it became an error."""
+    return merged(settings, "SOCIAL_CARDS", cards.DEFAULTS, cards.check_layout)
 
 
 def deadline_label(alert: Alert) -> str:
@@ -69,7 +65,7 @@ def card_for(alert: Alert | None, settings: dict) -> CardRef | None:
                                     settings.get("SITE_DESCRIPTION", "")) if s)
     else:
         fmt = layout["photo_format" if alert.image else "flat_format"]
-        path = f"{alert.url}card"
+        path = SiteURLs.card(alert, "")
         alt = ". ".join(s for s in (alert.title, deadline_label(alert), target_label(alert)) if s)
     ext, mime = cards.FORMATS[fmt]
     return CardRef(f"{path}.{ext}", layout["width"], layout["height"], alt, mime)
@@ -178,7 +174,7 @@ def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.C
                              missing_message(gone), warning=True)
                 spec = replace(spec, title=_without(spec.title, gone), lines=tuple(
                     (_without(line, gone), key) for line, key in spec.lines))
-        jobs.append(cardcache.CardJob(f"{alert.url}card", spec, layout))
+        jobs.append(cardcache.CardJob(SiteURLs.card(alert, ""), spec, layout))
     spec = site_spec(settings, layout, dirs)
     gone = spec.title_fonts.missing(spec.title) + spec.text_fonts.missing(
         "".join(text for text, _ in spec.lines))
@@ -190,20 +186,15 @@ def jobs_for(alerts, settings: dict, layout: dict, problems) -> list[cardcache.C
 
 def place(source: Path, target: Path) -> None:
     """Put a cached card into the output: a hard link where it can, else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
     if source.stat().st_mode & 0o044 != 0o044:  # a card cached before cards were made 0644
         source.chmod(0o644)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
-def write_cards(pelican) -> cardcache.RenderResult | None:
-    """Draw (or reuse) every card of the build and put them into its output folder."""
-    state = buildstate.current()
-    settings = state.settings or pelican.settings
+def write_cards(state) -> cardcache.RenderResult | None:
+    """The "cards" step: draw (or reuse) every card of the build and put them into its
+    output folder."""
+    settings = state.settings
     layout = layout_for(settings, warn=True)
     if not layout["enabled"]:
         log.info("cards: SOCIAL_CARDS['enabled'] is False; no cards drawn")

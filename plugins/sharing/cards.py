@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import math
 import os
 from dataclasses import dataclass
@@ -11,22 +10,24 @@ from functools import lru_cache
 
 from PIL import Image, ImageColor, ImageDraw, ImageOps
 
+from alerts.config import SettingsError, merge
+
 from .cardfonts import FontChain
 from .cardtext import draw_block, fit
-
-log = logging.getLogger(__name__)
 
 TITLE_FONTS = ["NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf",
                "NotoSansCJK-Bold.ttc", "DejaVuSans-Bold.ttf"]
 TEXT_FONTS = ["NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf",
               "NotoSansCJK-Regular.ttc", "DejaVuSans.ttf"]
 
-#: The `SOCIAL_CARDS` setting is merged over these; sizes are in pixels.
+#: The `SOCIAL_CARDS` setting is merged over these (any other key is an error); sizes are
+#: in pixels.
 DEFAULTS = {
     #: False draws no card, and card_for() gives None so pages name no image.
     "enabled": True,
-    #: 1200×630 is what Facebook, LinkedIn and X show at full width.
+    #: The card's width; 1200×630 is what Facebook, LinkedIn and X show at full width.
     "width": 1200,
+    #: The card's height.
     "height": 630,
     #: Space between the card's edges and any text.
     "padding": 72,
@@ -42,17 +43,22 @@ DEFAULTS = {
     "accent_bar": 12,
     #: Image (PNG, JPEG or WebP) drawn instead of the site name, relative to the content folder.
     "logo": None,
+    #: The logo's height; it keeps its proportions within the width between the paddings.
     "logo_height": 56,
+    #: The site name's font size, above the title (when there is no logo).
     "header_size": 32,
     #: The title takes the largest size from max down to min that fits in max_lines lines;
     #: a title too long even at min size is cut with an ellipsis.
     "title_max_size": 88,
+    #: The smallest title size tried (see title_max_size).
     "title_min_size": 40,
+    #: The most lines the title may take (see title_max_size).
     "title_max_lines": 4,
     #: Line pitch as a multiple of the font size.
     "line_height": 1.2,
     #: The deadline and target lines (and the site card's description).
     "meta_size": 34,
+    #: The most lines each of those may take; longer ones are cut with an ellipsis.
     "meta_max_lines": 2,
     #: WCAG contrast kept between every text colour and a photo, darkened until it holds.
     "min_contrast": 4.5,
@@ -63,12 +69,15 @@ DEFAULTS = {
     #: Fonts by file name (searched in theme/fonts, then the system) or absolute path, in order of
     #: preference; a missing one is skipped and each character uses the first font that has it.
     "title_fonts": TITLE_FONTS,
+    #: The same for the site name's and the lines' text.
     "text_fonts": TEXT_FONTS,
     #: Also look through every installed font for characters the lists above lack.
     "system_fallback": True,
-    #: "jpeg", "png" or "webp"; measured: JPEG suits photos, PNG suits flat colour.
+    #: Format of cards with a photo: "jpeg", "png" or "webp"; measured: JPEG suits photos.
     "photo_format": "jpeg",
+    #: Format of cards without one (the brand colour); measured: PNG suits flat colour.
     "flat_format": "png",
+    #: JPEG (and WebP) quality to start from; lowered while a card is over max_bytes.
     "jpeg_quality": 85,
     #: A card larger than this is re-encoded smaller (lower quality, or a palette PNG).
     "max_bytes": 300_000,
@@ -81,43 +90,41 @@ ORIENTATION = 0x0112  # the EXIF tag
 FORMATS = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png"),
            "webp": ("webp", "image/webp")}
 
-
-class CardConfigError(ValueError):
-    """A `SOCIAL_CARDS` setting that cannot work; the message says how to write it."""
+#: The error of a SOCIAL_CARDS setting that cannot work: the one every setting raises.
+CardConfigError = SettingsError
 
 
 def merge_layout(user: dict | None, *, warn: bool = True) -> dict:
-    """DEFAULTS with the user's SOCIAL_CARDS over them, checked; unknown keys are warned about."""
-    user = dict(user or {})
-    if warn:
-        for key in sorted(set(user) - set(DEFAULTS)):
-            log.warning("cards: SOCIAL_CARDS has an unknown key %r; known keys: %s",
-                        key, ", ".join(DEFAULTS))
-    layout = {**DEFAULTS, **{k: v for k, v in user.items() if k in DEFAULTS}}
+    """DEFAULTS with the user's SOCIAL_CARDS over them, checked; an unknown key is an error
+    (`warn` is accepted for callers written when it was a warning)."""
+    return merge("SOCIAL_CARDS", user, DEFAULTS, check_layout)
+
+
+def check_layout(layout: dict) -> None:
+    """Raise SettingsError for a merged SOCIAL_CARDS value that cannot draw a card."""
     for key in COLOR_KEYS:
         value = layout[key]
         try:
             ImageColor.getrgb(value)
         except (ValueError, AttributeError, TypeError):
-            raise CardConfigError(
+            raise SettingsError(
                 f"SOCIAL_CARDS[{key!r}]: {value!r} is not a colour; write it as '#rrggbb', "
                 f"e.g. {DEFAULTS[key]!r}") from None
     for key in ("photo_format", "flat_format"):
         if layout[key] not in FORMATS:
-            raise CardConfigError(f"SOCIAL_CARDS[{key!r}]: {layout[key]!r} is not a card format; "
-                                  f"write one of {', '.join(map(repr, FORMATS))}")
+            raise SettingsError(f"SOCIAL_CARDS[{key!r}]: {layout[key]!r} is not a card format; "
+                                f"write one of {', '.join(map(repr, FORMATS))}")
     for key in ("title_fonts", "text_fonts"):
         if isinstance(layout[key], str) or not all(isinstance(n, str) for n in layout[key]):
-            raise CardConfigError(f"SOCIAL_CARDS[{key!r}]: write a list of font file names, "
-                                  f"e.g. {DEFAULTS[key][:2]!r}")
+            raise SettingsError(f"SOCIAL_CARDS[{key!r}]: write a list of font file names, "
+                                f"e.g. {DEFAULTS[key][:2]!r}")
     for key in ("text_color", "accent_color"):
         ratio = contrast(rgb(layout[key]), rgb(layout["background_color"]))
         if ratio < layout["min_contrast"]:
-            raise CardConfigError(
+            raise SettingsError(
                 f"SOCIAL_CARDS[{key!r}]: {layout[key]} on background_color "
                 f"{layout['background_color']} has contrast {ratio:.2f}:1, below min_contrast "
                 f"{layout['min_contrast']}:1; choose a lighter or darker colour")
-    return layout
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,15 @@ from functools import partial
 
 from pelican import signals
 
-from alerts import buildstate
+from alerts.config import SettingsError, merged
 from alerts.i18n import register_strings, t
+from alerts.pipeline import Step, require_alerts
 
 from . import links, meta, sharetext
 
 logger = logging.getLogger(__name__)
 
+#: The SHARE setting is merged over these; any other key is an error.
 DEFAULTS = {
     #: Share targets to list, by id, in order (see links.NETWORKS); None lists every one.
     "networks": None,
@@ -63,23 +65,21 @@ STRINGS = {
 register_strings(STRINGS)
 
 
-class SharingConfigError(ValueError):
-    """The SHARE setting names something that does not exist."""
+#: The error of a SHARE setting that cannot work: the one every setting raises.
+SharingConfigError = SettingsError
 
 
 def share_settings(settings: dict) -> dict:
-    """SHARE merged over DEFAULTS; an unknown key is a warning that names it."""
-    given = settings.get("SHARE") or {}
-    for key in sorted(set(given) - set(DEFAULTS)):
-        logger.warning("sharing: unknown SHARE key %r ignored; known keys: %s",
-                       key, ", ".join(DEFAULTS))
-    share = {**DEFAULTS, **{k: v for k, v in given.items() if k in DEFAULTS}}
+    """SHARE merged over DEFAULTS, once per build; an unknown key or network is an error."""
+    return merged(settings, "SHARE", DEFAULTS, _check)
+
+
+def _check(share: dict) -> None:
     unknown = [n for n in share["networks"] or () if n not in links.NETWORKS]
     if unknown:
-        raise SharingConfigError(
+        raise SettingsError(
             f"SHARE['networks'] names {', '.join(map(repr, unknown))}, which is not a share "
             f"target; use some of: {', '.join(links.NETWORKS)}")
-    return share
 
 
 def site_url(settings: dict) -> str:
@@ -127,14 +127,13 @@ def jinja_globals(settings: dict, card_for) -> dict:
         "share_links": partial(alert_share_links, settings=settings, share=share),
         "share_url": partial(share_url, settings=settings),
         "head_meta": partial(head_meta, settings=settings, share=share, card_for=card_for),
-        "card_for": card_for,
-        "site_url": site_url(settings),
         "t": t,
     }
 
 
 def initialized(pelican) -> None:
-    """Merge SHARE, register words and template globals; warn once without SITEURL."""
+    """The plugin's setup: merge SHARE, register words and template globals; warn
+    without SITEURL."""
     from .cardjobs import card_for  # the card module is another plugin part; see register()
 
     settings = pelican.settings
@@ -150,19 +149,29 @@ def initialized(pelican) -> None:
                        "card image and share links are relative; set SITEURL in publishconf.py")
 
 
-def check_share_text(generators) -> None:
-    """Check every alert's post length once every generator has read its content."""
-    state = buildstate.current()
+def check_share_text(state) -> None:
+    """The "share-text" step: check every alert's post length once every file is read."""
     for alert in state.alerts:
         sharetext.check(alert, state.problems)
 
 
-def register():
+def write_cards(state):
     # Imported here so links, meta and sharetext stay importable without the card code.
-    from . import cardjobs
+    from .cardjobs import write_cards
 
-    signals.initialized.connect(initialized)
-    # Not article_generator_finalized: blinker does not promise receiver order, and the
-    # alerts plugin fills buildstate.alerts there.
-    signals.all_generators_finalized.connect(check_share_text)
-    signals.finalized.connect(cardjobs.write_cards)
+    return write_cards(state)
+
+
+#: What the sharing plugin adds to the build (see alerts.pipeline).
+ALERT_STEPS = (
+    Step("share-text", check_share_text, phase="listed", setup=initialized),
+    Step("cards", write_cards, needs=("photos",)),
+)
+
+
+def register():
+    signals.initialized.connect(_require_alerts)
+
+
+def _require_alerts(pelican) -> None:
+    require_alerts(pelican, "sharing")

@@ -1,0 +1,66 @@
+"""Writing the build's files: whole or not at all, and shared between cache and output.
+
+Every file the build keeps between runs (photos, cards, PDFs, QR codes, manifests) is
+written through `replacing` or `write_atomic`: into a temporary file in the same folder,
+then renamed over the target. A build that is killed halfway therefore leaves either the
+old file or the new one, never half of one, and a file the output shares by hard link is
+never changed in place (the rename gives the cache a new inode).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+#: Temporary files end so; a cache's prune recognises (and ages out) those of killed builds.
+PARTIAL = ".part"
+#: Published files are served by a web server running as another user.
+MODE = 0o644
+
+
+@contextmanager
+def replacing(path: str | os.PathLike, *, mode: int = MODE) -> Iterator[Path]:
+    """A temporary path beside `path` for the block to write; renamed over `path` when the
+    block ends without an error, removed when it fails (or is interrupted)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        yield partial
+        os.chmod(partial, mode)  # mkstemp makes 0600, which the web server could not read
+        os.replace(partial, path)
+    except BaseException:
+        with suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def write_atomic(path: str | os.PathLike, data: bytes | str, *, fsync: bool = False,
+                 mode: int = MODE) -> None:
+    """Write `data` (text as UTF-8) to `path` whole or not at all. `fsync` also waits until
+    the bytes are on disk, for a file that must survive a power cut, not only a crash."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with replacing(path, mode=mode) as partial, open(partial, "wb") as handle:
+        handle.write(raw)
+        if fsync:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Put `source` at `target`, replacing what is there: a hard link where the file system
+    allows one (no bytes copied), else a copy (another file system, or links refused)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Removed first: renaming a link over a link to the same file would leave both names.
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -1,0 +1,115 @@
+"""The build's named steps, in one explicit order, whatever the order of PLUGINS.
+
+Pelican reads every file (the alerts reader decides each alert's state as it reads it)
+and writes the pages; around that, the alerts plugin runs the steps below. The sharing
+and print plugins do not connect to Pelican's signals: each names its steps in an
+`ALERT_STEPS` tuple, and the alerts plugin collects them from the plugins Pelican
+loaded. A step says which steps it needs; one that needs a step no loaded plugin
+provides stops the build with a message naming the plugin to add.
+
+    setup     every step's `setup`, the alerts plugin's first: template globals
+    read      Pelican's readers (alerts.reader)
+    list      translations, slug checks, listings; then each step of phase "listed"
+    pages     Pelican writes every page
+    photos    published without metadata          ("finalized" phase, in this order)
+    cards     social cards (sharing)
+    pdfs      one PDF per alert page (printpdf)
+    headers   _headers and nginx-headers.conf
+    swap      the staging folder replaces the output (alerts.build)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .deadline import ConfigError
+
+#: Steps Pelican or the build itself does; others may need them but not provide them.
+BUILT_IN = ("setup", "read", "list", "pages", "swap")
+#: Where a known step runs among the steps of its phase; unknown ones run after these.
+ORDER = ("share-text", "photos", "cards", "pdfs", "headers")
+PHASES = ("listed", "finalized")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named piece of the build, contributed by a plugin."""
+
+    name: str
+    #: Called with the Pelican object at its phase.
+    run: Callable[[object], object] | None = None
+    #: "listed": every file read and listed, pages not yet written; "finalized": after.
+    phase: str = "finalized"
+    #: Names of the steps that must have run before this one.
+    needs: tuple[str, ...] = ()
+    #: Called with the Pelican object once the build state exists, before any file is
+    #: read: merge the plugin's setting, give templates its globals.
+    setup: Callable[[object], None] | None = None
+    plugin: str = ""  # filled in by `collect`, for messages
+
+
+def collect(plugins) -> tuple[Step, ...]:
+    """Every step of the loaded plugin modules, in the order they run."""
+    steps: dict[str, Step] = {}
+    for module in plugins:
+        name = getattr(module, "__name__", str(module)).split(".")[0]
+        for step in getattr(module, "ALERT_STEPS", ()):
+            if step.phase not in PHASES:
+                raise ConfigError(f"plugin {name}: step {step.name!r} has phase "
+                                  f"{step.phase!r}; use one of {', '.join(PHASES)}")
+            if step.name in steps or step.name in BUILT_IN:
+                raise ConfigError(f"plugin {name}: a step named {step.name!r} is already "
+                                  "in the build; give it another name")
+            steps[step.name] = Step(**{**step.__dict__, "plugin": name})
+    for step in steps.values():
+        for need in step.needs:
+            if need not in steps and need not in BUILT_IN:
+                raise ConfigError(
+                    f"plugin {step.plugin}: step {step.name!r} needs the step {need!r}, "
+                    f"which no plugin in PLUGINS provides; add the plugin that does "
+                    f"(the alerts plugin provides {', '.join(s for s in ORDER if s in _ALERTS)})")
+    return _ordered(steps)
+
+
+#: The steps the alerts plugin itself provides, for the message above.
+_ALERTS = ("photos", "headers")
+
+
+def _ordered(steps: dict[str, Step]) -> tuple[Step, ...]:
+    """Phase by phase; within one, each step after what it needs, else in ORDER."""
+    def rank(step: Step) -> tuple:
+        known = ORDER.index(step.name) if step.name in ORDER else len(ORDER)
+        return (PHASES.index(step.phase), known, step.name)
+
+    done: list[Step] = []
+    waiting = sorted(steps.values(), key=rank)
+    while waiting:
+        names = {s.name for s in done} | set(BUILT_IN)
+        ready = next((s for s in waiting if all(n in names for n in s.needs)), None)
+        if ready is None:
+            cycle = ", ".join(f"{s.name} needs {', '.join(s.needs)}" for s in waiting)
+            raise ConfigError(f"the build's steps wait on each other: {cycle}")
+        if any(PHASES.index(steps[n].phase) > PHASES.index(ready.phase)
+               for n in ready.needs if n in steps):
+            raise ConfigError(f"plugin {ready.plugin}: step {ready.name!r} runs in phase "
+                              f"{ready.phase!r} but needs a later step; move it to "
+                              "phase 'finalized'")
+        done.append(ready)
+        waiting.remove(ready)
+    return tuple(done)
+
+
+def run_phase(steps: tuple[Step, ...], phase: str, pelican) -> None:
+    for step in steps:
+        if step.phase == phase and step.run is not None:
+            step.run(pelican)
+
+
+def require_alerts(pelican, plugin: str) -> None:
+    """For an `initialized` handler of a plugin that only adds steps: without the alerts
+    plugin nobody would run them, so say so instead of building a site without them."""
+    if plugin in pelican.settings.get("PLUGINS", ()) and \
+            "alerts" not in pelican.settings.get("PLUGINS", ()):
+        raise ConfigError(f"PLUGINS has {plugin!r} but not 'alerts', which runs its steps; "
+                          "add 'alerts' to PLUGINS")

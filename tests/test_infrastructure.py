@@ -1,0 +1,291 @@
+"""What every part of the build shares: whole-or-nothing writes, link-or-copy, the cache
+folder with its manifest, the settings merge and its one error, and the per-build reset."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_ALERT, ROOT, build_site, run_cli
+
+from alerts import buildstate, config, files
+from alerts.cache import MANIFEST, STALE_PARTIAL_SECONDS, Cache
+
+# -- write_atomic and replacing ---------------------------------------------------------
+
+
+def test_write_atomic_writes_bytes_and_text_readable_by_the_web_server(tmp_path):
+    files.write_atomic(tmp_path / "a" / "b.bin", b"\x00\x01")
+    files.write_atomic(tmp_path / "c.txt", "déjà")
+    assert (tmp_path / "a" / "b.bin").read_bytes() == b"\x00\x01"
+    assert (tmp_path / "c.txt").read_bytes() == "déjà".encode()
+    assert (tmp_path / "c.txt").stat().st_mode & 0o777 == 0o644
+    files.write_atomic(tmp_path / "c.txt", b"again", fsync=True)
+    assert (tmp_path / "c.txt").read_bytes() == b"again"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "c.txt"]  # no temp file left
+
+
+def test_a_failure_mid_write_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypatch):
+    target = tmp_path / "card.png"
+    target.write_bytes(b"old card")
+    real_open = open
+
+    class DiskFull:
+        def __init__(self, path, mode):
+            self.file = real_open(path, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            self.file.write(data[: len(data) // 2])  # half of it reaches the disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "open", DiskFull, raising=False)
+    with pytest.raises(OSError, match="No space left"):
+        files.write_atomic(target, b"new card, twice as long")
+    assert target.read_bytes() == b"old card"
+    assert [p.name for p in tmp_path.iterdir()] == ["card.png"]
+
+
+def test_an_interrupted_encoder_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "photo.jpg"
+    with pytest.raises(KeyboardInterrupt), files.replacing(target) as partial:
+        partial.write_bytes(b"half a photo")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- link_or_copy ---------------------------------------------------------------------
+
+
+def test_link_or_copy_links_and_replaces_the_target(tmp_path):
+    source = tmp_path / "cache" / "x.pdf"
+    source.parent.mkdir()
+    source.write_bytes(b"pdf")
+    target = tmp_path / "out" / "alerts" / "x.pdf"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"an older pdf")
+    files.link_or_copy(source, target)
+    assert target.read_bytes() == b"pdf" and target.stat().st_ino == source.stat().st_ino
+    files.link_or_copy(source, target)  # already a link to it: still there, still one file
+    assert target.read_bytes() == b"pdf" and target.stat().st_ino == source.stat().st_ino
+
+
+def test_link_or_copy_copies_where_hard_links_are_refused(tmp_path, monkeypatch):
+    source = tmp_path / "card.jpg"
+    source.write_bytes(b"card")
+    target = tmp_path / "out" / "card.jpg"
+
+    def refused(*_args, **_kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    files.link_or_copy(source, target)
+    assert target.read_bytes() == b"card"
+    assert target.stat().st_ino != source.stat().st_ino
+
+
+# -- the cache folder -----------------------------------------------------------------
+
+
+def filled(folder: Path) -> Cache:
+    cache = Cache(folder, "things", 1)
+    cache.put("kept", {"n": 1})
+    cache.put("dropped", {"n": 2})
+    files.write_atomic(cache.use("kept.bin"), b"kept")
+    files.write_atomic(cache.use("dropped.bin"), b"dropped")
+    cache.save(extra={"a": 1})
+    return cache
+
+
+def test_cache_keeps_what_this_build_used_and_prunes_the_rest(tmp_path):
+    filled(tmp_path)
+    cache = Cache(tmp_path, "things", 1)
+    assert cache.entries == {"kept": {"n": 1}, "dropped": {"n": 2}}
+    assert cache.section("extra") == {"a": 1}
+    assert cache.get("kept") == {"n": 1}
+    assert cache.use("kept.bin").read_bytes() == b"kept"
+    cache.prune()
+    cache.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.bin", MANIFEST]
+    again = Cache(tmp_path, "things", 1)
+    assert again.entries == {"kept": {"n": 1}}
+    assert again.section("extra") == {}  # a section lasts as long as its kind saves it
+
+
+@pytest.mark.parametrize("manifest", [
+    '{"format": "things 1", "entries": {"kept": ',  # cut short by a full disk
+    "not json at all",
+    '["a", "list"]',
+    '{"format": "things 0", "entries": {"kept": {"n": 1}}}',  # an older version
+    '{"format": "other 1", "entries": {"kept": {"n": 1}}}',  # another kind's
+    '{"format": "things 1", "entries": ["kept"]}',
+])
+def test_a_damaged_or_foreign_manifest_is_never_trusted(tmp_path, manifest):
+    (tmp_path / MANIFEST).write_text(manifest, "utf-8")
+    cache = Cache(tmp_path, "things", 1)
+    assert cache.entries == {} and cache.section("extra") == {}
+    cache.put("new", [1])
+    cache.prune()
+    cache.save()
+    saved = json.loads((tmp_path / MANIFEST).read_text("utf-8"))
+    assert saved == {"format": "things 1", "entries": {"new": [1]}}
+
+
+def test_prune_spares_another_builds_file_in_progress_but_not_a_dead_ones(tmp_path):
+    live = tmp_path / f".a.pdf.x1{files.PARTIAL}"
+    dead = tmp_path / f".b.pdf.x2{files.PARTIAL}"
+    live.write_bytes(b"")
+    dead.write_bytes(b"")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(dead, (old, old))
+    Cache(tmp_path, "things", 1).prune()
+    assert [p.name for p in tmp_path.iterdir()] == [live.name]
+
+
+def test_the_three_caches_write_through_the_one_cache(tmp_path):
+    from alerts.photocache import PhotoCache
+    from printpdf.pdfcache import PdfCache
+
+    photos = PhotoCache(tmp_path / "photos")
+    source = tmp_path / "river.jpg"
+    source.write_bytes(b"pixels")
+    photos.remember(source, "JPEG", 800, 600)
+    photos.publish(source, ".jpg", tmp_path / "out" / "river.jpg",
+                   lambda path: Path(path).write_bytes(b"clean pixels"))
+    photos.save()
+    assert PhotoCache(tmp_path / "photos").known(source) == ("JPEG", 800, 600)
+    assert (tmp_path / "out" / "river.jpg").read_bytes() == b"clean pixels"
+
+    pdfs = PdfCache(tmp_path / "pdfs", {"output": tmp_path / "out"})
+    for page in ("alerts/a/", "alerts/b/"):
+        files.write_atomic(pdfs.path(page), page)
+        pdfs.store(page, "key-" + page, {"output:river.jpg": pdfs.digest("output:river.jpg")})
+    pdfs.prune({"alerts/a/"})
+    pdfs.save()
+    again = PdfCache(tmp_path / "pdfs", {"output": tmp_path / "out"})
+    assert again.fresh("alerts/a/", "key-alerts/a/")
+    assert not again.fresh("alerts/b/", "key-alerts/b/") and not again.path("alerts/b/").exists()
+    (tmp_path / "out" / "river.jpg").unlink()  # a file the PDF read is gone
+    assert not PdfCache(tmp_path / "pdfs", {"output": tmp_path / "out"}).fresh(
+        "alerts/a/", "key-alerts/a/")
+    for kind in ("photos", "pdfs"):
+        manifest = json.loads((tmp_path / kind / MANIFEST).read_text("utf-8"))
+        assert manifest["format"].startswith(kind + " ")
+
+
+# -- settings -------------------------------------------------------------------------
+
+
+def test_merge_suggests_the_nearest_key_or_lists_them_all():
+    defaults = {"utm": False, "networks": None}
+    with pytest.raises(config.SettingsError) as error:
+        config.merge("SHARE", {"utmm": True}, defaults, source="site.py")
+    assert str(error.value) == "site.py: SHARE.utmm: unknown key; did you mean utm?"
+    with pytest.raises(config.SettingsError) as error:
+        config.merge("SHARE", {"colour": 1}, defaults, source="site.py")
+    assert str(error.value) == "site.py: SHARE.colour: unknown key; known keys: utm, networks"
+    assert config.merge("SHARE", None, defaults) == defaults
+
+
+def test_merge_names_the_file_in_a_value_error_too():
+    def check(merged):
+        if merged["utm"] not in (True, False):
+            raise config.SettingsError(f"SHARE['utm'] = {merged['utm']!r}: write True or False")
+
+    with pytest.raises(config.SettingsError) as error:
+        config.merge("SHARE", {"utm": "yes"}, {"utm": False}, check, source="site.py")
+    assert str(error.value) == "site.py: SHARE['utm'] = 'yes': write True or False"
+    assert isinstance(error.value, config.ConfigError)  # printed as one "error:" line
+
+
+def test_merged_is_kept_for_the_build_and_made_again_when_the_value_changes():
+    settings = {"SHARE": {"utm": True}}
+    first = config.merged(settings, "SHARE", {"utm": False})
+    assert config.merged(settings, "SHARE", {"utm": False}) is first
+    settings["SHARE"]["utm"] = False  # changed in place
+    assert config.merged(settings, "SHARE", {"utm": False}) == {"utm": False}
+
+
+MISTAKES = {
+    "ALERTS": ({"closing_soon_hour": 72}, "ALERTS.closing_soon_hour: unknown key; "
+               "did you mean closing_soon_hours?"),
+    "SHARE": ({"utmm": True}, "SHARE.utmm: unknown key; did you mean utm?"),
+    "PDF": ({"enabled": False, "page_sise": "A4"},
+            "PDF.page_sise: unknown key; did you mean page_size?"),
+    "SOCIAL_CARDS": ({"backgroud_color": "#000000"},
+                     "SOCIAL_CARDS.backgroud_color: unknown key; did you mean background_color?"),
+}
+
+
+@pytest.mark.parametrize("setting", sorted(MISTAKES))
+def test_a_misspelt_key_in_any_setting_fails_the_build_naming_the_nearest(setting, tmp_path):
+    given, message = MISTAKES[setting]
+    site = build_site(tmp_path, {"alerts/good.md": MINIMAL_ALERT}, settings={setting: given})
+    assert not site.result.ok
+    assert site.result.failures == [f"{ROOT / 'pelicanconf.py'}: {message}"]
+    assert not site.output.exists()
+
+
+def test_the_command_line_names_the_settings_file_it_read(tmp_path):
+    conf = tmp_path / "mysite.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+                    "from pelicanconf import *\n"
+                    f"THEME = {str(ROOT / 'theme')!r}\n"
+                    f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+                    "SHARE = {'utmm': True}\n", "utf-8")
+    (tmp_path / "content" / "alerts").mkdir(parents=True)
+    (tmp_path / "content" / "alerts" / "good.md").write_text(MINIMAL_ALERT, "utf-8")
+    done = run_cli("check", "-s", str(conf), "-i", "content", "-o", "output", cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"error: {conf}: SHARE.utmm: unknown key; did you mean utm?\n" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_setting_pelican_refuses_is_one_line_naming_the_file(tmp_path):
+    conf = tmp_path / "nowhere.py"
+    conf.write_text("PATH = 'no such folder'\n", "utf-8")
+    done = run_cli("check", "-s", str(conf), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (f"error: {conf}: You need to specify a path containing the content "
+                           "(see pelican --help for more information)\n")
+
+
+def test_every_default_of_every_setting_is_documented():
+    modules = ("alerts/settings.py", "sharing/sharing.py", "printpdf/settings.py",
+               "sharing/cards.py")
+    for module in modules:
+        path = ROOT / "plugins" / module
+        lines = path.read_text("utf-8").splitlines()
+        [defaults] = [node.value for node in ast.parse("\n".join(lines)).body
+                      if isinstance(node, ast.Assign)
+                      and [getattr(t, "id", "") for t in node.targets] == ["DEFAULTS"]]
+        for key in defaults.keys:
+            above = key.lineno - 2
+            comment = []
+            while lines[above].lstrip().startswith("#"):
+                comment.insert(0, lines[above].strip())
+                above -= 1
+            assert comment and comment[0].startswith("#:"), f"{module}: {key.value} undocumented"
+
+
+# -- state kept for one build ---------------------------------------------------------
+
+
+def test_reset_drops_what_modules_keep_for_a_build(tmp_path):
+    from printpdf import qr, styles
+
+    qr.use_cache(tmp_path / "qr")
+    fonts = styles.font_config()
+    buildstate.reset()
+    assert qr._cache_dir is None
+    assert styles.font_config() is not fonts
