@@ -1,120 +1,204 @@
-"""PDFs are reproducible, cached by what shapes them, rendered in parallel, and optional."""
+"""PDFs are reproducible, cached by what shapes them, rendered in parallel, and optional:
+real builds through the theme, one after another into the same folder."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+import shutil
 
+import pytest
+from conftest import EPOCH, MINIMAL_ALERT, build_site, park_alert, theme_static, tool
+from photos import poster_photo
+from pypdf import PdfReader
+
+from printpdf.pdfcache import PdfCache
 from printpdf.printpdf import pdf_href
-from tests.fixtures.pdf.sitebuild import build, make_alert, make_photo, settings, write_site
+
+DAY = 24 * 3600
+ONE = """\
+---
+title: First Alert
+slug: one
+date: 2026-11-20T09:00
+deadline: 2026-12-20T17:00
+targets: City council
+actions:
+  - label: Email the council
+    url: https://example.org/act
+    kind: email
+image: images/photo.jpg
+image_alt: The clinic's waiting room.
+---
+
+The clinic closes in January unless the council funds it.
+"""
+TWO = ONE.replace("First Alert", "Second Alert").replace("slug: one", "slug: two").replace(
+    "image: images/photo.jpg\nimage_alt: The clinic's waiting room.\n", "")
+SLUGS = ("one", "two")
 
 
-def alerts_with_photo(tmp_path):
-    photo = make_photo(tmp_path / "content" / "photo.jpg", size=(800, 533))
-    return [make_alert("one", image=photo), make_alert("two", title="Second Alert")]
+def photo(tmp_path, seed=0) -> bytes:
+    return poster_photo(tmp_path / f"photo-{seed}.jpg", size=(800, 533), seed=seed).read_bytes()
 
 
-def pdf_bytes(output, slug):
-    return (output / "alerts" / slug / f"{slug}.pdf").read_bytes()
+@pytest.fixture(scope="module")
+def settings(compiled_templates):
+    """Settings for a build: PDFs in this process unless `pdf` says otherwise, no social
+    cards (they have their own cache and tests), and `others`."""
+    def make(others=None, **pdf) -> dict:
+        return {"PDF": {"workers": 1, **pdf}, "SOCIAL_CARDS": {"enabled": False},
+                **compiled_templates, **(others or {})}
+
+    return make
 
 
-def test_two_independent_builds_give_byte_identical_pdfs(tmp_path, monkeypatch):
-    # Different folders, caches, clocks and process layouts: pool of two vs in-process.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1468400000")
-    alerts = alerts_with_photo(tmp_path)
-    outputs = []
-    for name, workers, volatile in (("a", 2, "3 days left"), ("b", 1, "2 days left")):
-        conf = settings(tmp_path / name, workers=workers)
-        write_site(tmp_path / name / "output", alerts, conf, volatile=volatile)
-        stats, problems = build(tmp_path / name / "output", alerts, conf)
-        assert not problems and stats.rendered == 2 and stats.workers == workers
-        outputs.append(tmp_path / name / "output")
-    for slug in ("one", "two"):
-        assert pdf_bytes(outputs[0], slug) == pdf_bytes(outputs[1], slug)
+def pdf_text(site, slug) -> str:
+    return tool("pdftotext", str(site.output / "alerts" / slug / f"{slug}.pdf"), "-")
 
 
-def test_rebuild_with_nothing_changed_renders_none(tmp_path, caplog):
-    alerts = alerts_with_photo(tmp_path)
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf)
-    first, _ = build(tmp_path / "out1", alerts, conf)
-    assert (first.rendered, first.reused) == (2, 0)
-    # A fresh output folder, as every build gets, and a countdown that moved on.
-    write_site(tmp_path / "out2", alerts, conf, volatile="2 days left")
-    with caplog.at_level(logging.INFO, logger="printpdf"):
-        second, problems = build(tmp_path / "out2", alerts, conf)
-    assert not problems
-    assert (second.rendered, second.reused, second.render_ms) == (0, 2, {})
-    assert pdf_bytes(tmp_path / "out2", "one") == pdf_bytes(tmp_path / "out1", "one")
+def pdfs(site) -> dict[str, bytes]:
+    return {slug: (site.output / "alerts" / slug / f"{slug}.pdf").read_bytes()
+            for slug in SLUGS}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory, settings):
+    """The first build of two alerts (one with a photo) into a folder of its own: each
+    test copies the folder and builds again, as a second build on the same machine would."""
+    root = tmp_path_factory.mktemp("first")
+    site = build_site(root, {"alerts/one.md": ONE, "alerts/two.md": TWO,
+                             "images/photo.jpg": photo(root)},
+                      pdf=True, settings=settings())
+    assert site.result.ok, site.messages
+    return site
+
+
+@pytest.fixture
+def again(first, tmp_path, settings):
+    """A copy of the first build's folder (content, cache, output) and a function that
+    builds it again with other settings."""
+    root = tmp_path / "site"
+    shutil.copytree(first.root, root)
+
+    def rebuild(files=None, *, epoch=EPOCH, others=None, **pdf):
+        return build_site(root, files or {}, pdf=True, epoch=epoch,
+                          settings=settings(others, **pdf))
+
+    return root, rebuild
+
+
+def test_two_independent_builds_give_byte_identical_pdfs(first, tmp_path, settings, pdf_log):
+    # Another folder, cache and clock, and a pool of two workers instead of this process.
+    other = build_site(tmp_path, {"alerts/one.md": ONE, "alerts/two.md": TWO,
+                                  "images/photo.jpg": photo(tmp_path)},
+                       pdf=True, epoch=EPOCH + DAY, settings=settings(workers=2))
+    assert other.result.ok, other.messages
+    assert pdf_log()[:3] == (2, 0, 0) and pdf_log().workers == 2
+    # The countdown on the pages moved on; the PDFs do not show it.
+    assert first.alert("one").select_one("[data-time-left]").get_text() == "20 days left"
+    assert other.alert("one").select_one("[data-time-left]").get_text() == "19 days left"
+    assert pdfs(other) == pdfs(first)
+
+
+def test_rebuild_with_nothing_changed_renders_none(first, again, pdf_log, caplog):
+    _, rebuild = again
+    site = rebuild(epoch=EPOCH + DAY)  # a countdown that moved on
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (0, 2, 0)
     assert "pdf: 0 rendered, 2 reused, 0 failed" in caplog.text
+    assert pdfs(site) == pdfs(first)
 
 
-def test_editing_one_alert_renders_only_that_one(tmp_path):
-    alerts = alerts_with_photo(tmp_path)
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf)
-    build(tmp_path / "out1", alerts, conf)
-    edited = [alerts[0], replace(alerts[1], title="Second Alert, Updated")]
-    write_site(tmp_path / "out2", edited, conf)
-    stats, _ = build(tmp_path / "out2", edited, conf)
-    assert (stats.rendered, stats.reused) == (1, 1)
-    assert list(stats.render_ms) == ["alerts/two/"]
-    assert stats.ms_per_pdf > 0
+def test_editing_one_alert_renders_only_that_one(first, again, pdf_log):
+    _, rebuild = again
+    site = rebuild({"alerts/two.md": TWO.replace("Second Alert", "Second Alert, Updated")})
+    assert site.result.ok, site.messages
+    log = pdf_log()
+    assert log[:3] == (1, 1, 0) and log.ms_per_pdf > 0
+    assert pdfs(site)["one"] == pdfs(first)["one"]
+    reader = PdfReader(site.output / "alerts" / "two" / "two.pdf")
+    assert reader.metadata.title == "Second Alert, Updated"
 
 
-def test_a_changed_photo_or_stylesheet_renders_again(tmp_path):
-    alerts = alerts_with_photo(tmp_path)
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf)
-    build(tmp_path / "out1", alerts, conf)
-
-    make_photo(alerts[0].image.source, size=(800, 534))  # same name, new pixels
-    write_site(tmp_path / "out2", alerts, conf)
-    stats, _ = build(tmp_path / "out2", alerts, conf)
-    assert (stats.rendered, stats.reused) == (1, 1)
-
-    write_site(tmp_path / "out3", alerts, conf)
-    css = tmp_path / "out3" / "theme" / "css" / "print.css"
-    css.write_text(css.read_text("utf-8") + "\n@media print { h1 { font-size: 30pt } }\n")
-    stats, _ = build(tmp_path / "out3", alerts, conf)
-    assert (stats.rendered, stats.reused) == (2, 0)
+def test_a_changed_photo_renders_again(first, again, pdf_log, tmp_path):
+    _, rebuild = again
+    site = rebuild({"images/photo.jpg": photo(tmp_path, seed=1)})  # same name, new pixels
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (1, 1, 0)
+    assert pdfs(site)["one"] != pdfs(first)["one"]
+    assert pdfs(site)["two"] == pdfs(first)["two"]
 
 
-def test_page_size_setting_is_part_of_the_key(tmp_path):
-    alerts = [make_alert("one")]
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf)
-    build(tmp_path / "out1", alerts, conf)
-    conf = settings(tmp_path, workers=1, page_size="A4")
-    write_site(tmp_path / "out2", alerts, conf)
-    stats, _ = build(tmp_path / "out2", alerts, conf)
-    assert stats.rendered == 1
+def test_a_changed_stylesheet_renders_every_pdf_again_with_it(first, again, pdf_log, tmp_path):
+    # Rendered in this process, which keeps parsed stylesheets (printpdf/styles.py): the
+    # edited print.css must be read and parsed again, and change what the PDFs show.
+    _, rebuild = again
+    static = theme_static(tmp_path / "static")
+    assert rebuild(others=static).result.ok
+    assert pdf_log()[:3] == (0, 2, 0)  # the copy alone changes nothing
+    css = tmp_path / "static" / "css" / "print.css"
+    css.write_text(css.read_text("utf-8") + "\n.targets { display: none !important }\n")
+    site = rebuild(others=static)
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (2, 0, 0)
+    for slug in SLUGS:
+        assert "Who to contact" in pdf_text(first, slug)
+        assert "Who to contact" not in pdf_text(site, slug)
 
 
-def test_a_failed_render_is_not_reused_next_time(tmp_path):
-    alerts = [make_alert("one")]
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf, body='<img src="missing.png" alt="x">')
-    _, problems = build(tmp_path / "out1", alerts, conf)
-    assert len(problems) == 1
-    write_site(tmp_path / "out2", alerts, conf, body='<img src="missing.png" alt="x">')
-    stats, problems = build(tmp_path / "out2", alerts, conf)
-    assert (stats.rendered, stats.reused, stats.failed, len(problems)) == (0, 0, 1, 1)
+def test_page_size_setting_is_part_of_the_key(again, pdf_log):
+    _, rebuild = again
+    site = rebuild(page_size="A4")
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (2, 0, 0)
+    box = PdfReader(site.output / "alerts" / "two" / "two.pdf").pages[0].mediabox
+    assert round(float(box.width), 1) == 595.3
 
 
-def test_disabled_pdfs_build_nothing_and_pages_link_none(tmp_path):
-    alerts = [make_alert("one")]
-    conf = settings(tmp_path, enabled=False)
-    assert pdf_href(alerts[0], conf["PDF"]) is None
-    assert conf["JINJA_GLOBALS"]["pdf_href"](alerts[0]) is None
-    write_site(tmp_path / "out", alerts, conf)
-    stats, problems = build(tmp_path / "out", alerts, conf)
-    assert not stats.enabled and stats.rendered == 0 and not problems
-    assert not list((tmp_path / "out").rglob("*.pdf"))
-    page = (tmp_path / "out" / "alerts" / "one" / "index.html").read_text("utf-8")
-    assert "application/pdf" not in page and "Download PDF" not in page
+def test_a_removed_alert_is_pruned_from_the_cache(again, pdf_log):
+    root, rebuild = again
+
+    def cached():
+        cache = PdfCache(root / "cache" / "pdfs", {})
+        files = {page for page in ("alerts/one/", "alerts/two/") if cache.path(page).exists()}
+        return sorted(cache.entries), sorted(files)
+
+    assert cached() == (["alerts/one/", "alerts/two/"], ["alerts/one/", "alerts/two/"])
+    (root / "content" / "alerts" / "two.md").unlink()
+    site = rebuild()
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (0, 1, 0)
+    assert cached() == (["alerts/one/"], ["alerts/one/"])
 
 
-def test_enabled_pdfs_are_linked_beside_the_page(tmp_path):
-    conf = settings(tmp_path)
-    assert conf["JINJA_GLOBALS"]["pdf_href"](make_alert("one")) == "one.pdf"
+def test_a_failed_render_is_not_reused_next_time(tmp_path, settings, hooked_theme, pdf_log):
+    # A template that shows an image no build publishes: the PDF cannot be made.
+    conf = settings({**hooked_theme, "TEST_BODY": {"one": '<img src="missing.png" alt="x">'}})
+    files = {"alerts/one.md": TWO.replace("slug: two", "slug: one")}
+    for _ in range(2):
+        site = build_site(tmp_path, files, pdf=True, settings=conf)
+        [error] = [str(p) for p in site.result.errors]
+        assert "alerts/one.md:1: pdf: the PDF could not be made" in error
+        assert "/alerts/one/missing.png: does not exist in the built site" in error
+        assert pdf_log()[:3] == (0, 0, 1)
+    assert not site.output.exists()
+
+
+def test_disabled_pdfs_build_nothing_and_pages_link_none(make_site, caplog, settings):
+    caplog.set_level(logging.INFO, logger="printpdf.build")
+    site = make_site({"alerts/a.md": MINIMAL_ALERT}, pdf=True,
+                     settings={**settings(), "PDF": {"enabled": False}})
+    assert site.result.ok, site.messages
+    assert "pdf: disabled by PDF['enabled']; no PDFs built" in caplog.text
+    assert not list(site.output.rglob("*.pdf"))
+    assert not list(site.root.glob("cache/pdfs/*.pdf"))
+    page = site.alert("tell-the-council-to-fund-the-clinic")
+    assert page.select('[type="application/pdf"], a[download]') == []
+    assert "Download PDF" not in page.get_text()
+    assert page.select_one("div.tools") is not None  # where the link would be
+
+
+def test_pdf_href_names_the_pdf_beside_the_page_or_none():
+    alert = park_alert()
+    assert pdf_href(alert, {"enabled": True}) == "save-the-park.pdf"
+    assert pdf_href(alert, {"enabled": False}) is None

@@ -1,4 +1,5 @@
-"""What a PDF worker keeps between alerts (printpdf/styles.py) never changes a PDF."""
+"""What a PDF worker keeps between alerts (printpdf/styles.py) never changes a PDF or
+hides a problem: real builds through the theme, rendering in this process."""
 
 from __future__ import annotations
 
@@ -6,59 +7,56 @@ import logging
 import shutil
 
 import pytest
-
-from tests.fixtures.pdf.sitebuild import build, make_alert, settings, tool, write_site
+from conftest import MINIMAL_ALERT, build_site, theme_static
 
 # printpdf.styles imports WeasyPrint, which makes Pillow accept truncated images in the
 # whole process: imported inside the tests, so that collecting this file does not change
 # what tests/test_bad_input.py sees.
 
 ORIGIN = "http://localhost:8000/"
+FILES = {f"alerts/{slug}.md": MINIMAL_ALERT.replace("---\ntitle:", f"---\nslug: {slug}\ntitle:", 1)
+         for slug in ("one", "two")}
 
 
-def pdf_text(output, slug):
-    return tool("pdftotext", str(output / "alerts" / slug / f"{slug}.pdf"), "-")
+@pytest.fixture
+def build(compiled_templates):
+    """A function for a real build of `files` with `others` settings, rendering PDFs in
+    this process, which keeps parsed stylesheets from one PDF to the next."""
+    def run(root, others, files=FILES):
+        return build_site(root, files, pdf=True, settings={
+            "PDF": {"workers": 1}, "SOCIAL_CARDS": {"enabled": False}, **compiled_templates,
+            **others})
+
+    return run
 
 
-def test_an_edited_print_css_applies_in_the_same_process(tmp_path):
-    # workers=1 renders in this process, which keeps parsed stylesheets from build to build.
-    alerts = [make_alert("one")]
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out1", alerts, conf)
-    build(tmp_path / "out1", alerts, conf)
-    assert alerts[0].summary[:40] in pdf_text(tmp_path / "out1", "one")
-
-    write_site(tmp_path / "out2", alerts, conf)
-    css = tmp_path / "out2" / "theme" / "css" / "print.css"
-    css.write_text(css.read_text("utf-8") + "\n.summary { display: none !important }\n")
-    stats, problems = build(tmp_path / "out2", alerts, conf)
-    assert not problems and stats.rendered == 1
-    assert alerts[0].summary[:40] not in pdf_text(tmp_path / "out2", "one")
-
-
-def test_a_kept_stylesheet_logs_its_warnings_again(tmp_path, caplog):
-    # Pelican's log filter drops the repeats, as it did when every PDF parsed print.css.
-    alerts = [make_alert("one"), make_alert("two", title="Second Alert")]
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out", alerts, conf)
-    css = tmp_path / "out" / "theme" / "css" / "print.css"
+def test_a_kept_stylesheet_logs_its_warnings_again(tmp_path, build, caplog, pdf_log):
+    # print.css is parsed for the first PDF and kept for the second, which logs what
+    # WeasyPrint said of it again; Pelican's log filter drops that repeat within a build,
+    # as it did when every PDF parsed print.css. (That an error the sheet logs fails
+    # every PDF that uses it: the next test. That an edited print.css applies in the same
+    # process: tests/test_pdf_cache.py.)
+    static = theme_static(tmp_path / "static")
+    css = tmp_path / "static" / "css" / "print.css"
     css.write_text(css.read_text("utf-8") + "\n@media print { p { no-such-property: 1 } }\n")
-    with caplog.at_level(logging.DEBUG, logger="printpdf"):
-        stats, problems = build(tmp_path / "out", alerts, conf)
-    assert not problems, [str(p) for p in problems.errors]
-    assert stats.rendered == 2
+    with caplog.at_level(logging.DEBUG, logger="printpdf.build"):
+        site = build(tmp_path / "site", static)
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (2, 0, 0)
     assert "one.md: WeasyPrint: Ignored `no-such-property: 1 `" in caplog.text
 
 
-def test_a_stylesheet_weasyprint_rejects_fails_every_pdf(tmp_path):
-    alerts = [make_alert("one"), make_alert("two", title="Second Alert")]
-    conf = settings(tmp_path, workers=1)
-    write_site(tmp_path / "out", alerts, conf, print_css="../../theme/css/print.txt")
-    css = tmp_path / "out" / "theme" / "css"
+def test_a_stylesheet_weasyprint_rejects_fails_every_pdf(tmp_path, build, hooked_theme):
+    # Pages that also link the stylesheet as print.txt, which is not served as CSS.
+    static = theme_static(tmp_path / "static")
+    css = tmp_path / "static" / "css"
     shutil.copyfile(css / "print.css", css / "print.txt")
-    _, problems = build(tmp_path / "out", alerts, conf)
-    errors = [str(p) for p in problems.errors]
+    link = '<link rel="stylesheet" media="print" href="../../theme/css/print.txt">'
+    site = build(tmp_path / "site", {**hooked_theme, **static,
+                                     "TEST_HEAD": {"one": link, "two": link}})
+    errors = [str(p) for p in site.result.errors]
     assert len(errors) == 2 and all("Unsupported stylesheet type" in e for e in errors), errors
+    assert {e.split(".md:")[0].rsplit("/", 1)[1] for e in errors} == {"one", "two"}
 
 
 def test_fonts_a_stylesheet_adds_do_not_outlive_its_pdf():
