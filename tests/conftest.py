@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
-from alerts.build import BuildResult, build, load_settings
-from alerts.model import Action, Alert
+from alerts.authoring.model import Action, Alert
+from alerts.build.staging import BuildResult, build, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

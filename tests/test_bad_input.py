@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import EPOCH, MINIMAL_ALERT, ROOT, build_site, run_cli, snapshot
 from PIL import Image
 
-from alerts.problems import display_path
+from alerts.build.problems import display_path
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 EVIL = "\"Quote\" 'apos' <b>bold</b> </script><script>alert(1)</script> & more"
@@ -353,8 +353,9 @@ def test_safe_escape_every_field_on_the_card_and_in_the_pdf(tmp_path, make_site)
     """The writer's markup reaches the card drawing and the PDF as the same literal text."""
     from pypdf import PdfReader
 
-    from alerts import buildstate
-    from sharing import cardfonts, cardjobs
+    from alerts.build import state as buildstate
+    from sharing.cards import fonts as cardfonts
+    from sharing.cards import jobs as cardjobs
 
     place_case("escape-every-field", tmp_path / "content")
     site = make_site({}, root=tmp_path, pdf=True)

@@ -12,9 +12,12 @@ from pathlib import Path
 from PIL import Image
 from test_cards import make_alert
 
-from alerts import buildstate
-from alerts.model import AlertImage
-from sharing import cardcache, cardfonts, cardjobs, cards
+from alerts.authoring.model import AlertImage
+from alerts.build import state as buildstate
+from sharing.cards import cache as cardcache
+from sharing.cards import draw as cards
+from sharing.cards import fonts as cardfonts
+from sharing.cards import jobs as cardjobs
 
 LAYOUT = cards.merge_layout({})
 DIRS = cardfonts.font_dirs()

@@ -15,9 +15,12 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageStat, features
 
-from alerts.model import Alert, AlertImage, Target
-from alerts.problems import Problems
-from sharing import cardfonts, cardjobs, cards, cardtext
+from alerts.authoring.model import Alert, AlertImage, Target
+from alerts.build.problems import Problems
+from sharing.cards import draw as cards
+from sharing.cards import fonts as cardfonts
+from sharing.cards import jobs as cardjobs
+from sharing.cards import text as cardtext
 
 HERE = Path(__file__).parent
 _spec = importlib.util.spec_from_file_location(

@@ -18,8 +18,8 @@ from urllib.request import urlopen
 import pytest
 from bs4 import BeautifulSoup
 
-from alerts.headers import CONTENT_SECURITY_POLICY
-from alerts.rebuilds import Changes, config_files
+from alerts.preview.rebuilds import Changes, config_files
+from alerts.site.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import EPOCH, MINIMAL_ALERT, ROOT, run_cli, write_files
 
 #: The alert every devserver test starts from; its own slug keeps its URL when the title
@@ -118,7 +118,7 @@ def test_only_served_pages_carry_the_live_script(devserver, tmp_path):
     assert csp["content"] == CONTENT_SECURITY_POLICY
     with urlopen(devserver.url("__devserver/live.js"), timeout=10) as response:
         assert response.headers["Content-Type"].startswith("text/javascript")
-        assert response.read() == (ROOT / "plugins/alerts/devserver.js").read_bytes()
+        assert response.read() == (ROOT / "plugins/alerts/preview/devserver.js").read_bytes()
 
     assert (devserver.output / ALERT_PAGE / "index.html").is_file()
     assert _files_mentioning(devserver.output, b"__devserver") == []

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import MINIMAL_ALERT, build_site
 from photos import poster_photo
 
-from alerts import headers
-from alerts.headers import CONTENT_SECURITY_POLICY
+from alerts.site import headers
+from alerts.site.headers import CONTENT_SECURITY_POLICY
 
 PAGE = {
     "alerts/clinic.md": MINIMAL_ALERT,

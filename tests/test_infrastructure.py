@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_ALERT, ROOT, build_site, run_cli
 
-from alerts import buildstate, config, files
-from alerts.cache import MANIFEST, STALE_PARTIAL_SECONDS, Cache
+from alerts.build import config, files
+from alerts.build import state as buildstate
+from alerts.build.cache import MANIFEST, STALE_PARTIAL_SECONDS, Cache
 
 # -- write_atomic and replacing ---------------------------------------------------------
 
@@ -153,7 +154,7 @@ def test_prune_spares_another_builds_file_in_progress_but_not_a_dead_ones(tmp_pa
 
 
 def test_the_three_caches_write_through_the_one_cache(tmp_path):
-    from alerts.photocache import PhotoCache
+    from alerts.build.photocache import PhotoCache
     from printpdf.pdfcache import PdfCache
 
     photos = PhotoCache(tmp_path / "photos")
@@ -261,8 +262,8 @@ def test_a_setting_pelican_refuses_is_one_line_naming_the_file(tmp_path):
 
 
 def test_every_default_of_every_setting_is_documented():
-    modules = ("alerts/settings.py", "sharing/sharing.py", "printpdf/settings.py",
-               "sharing/cards.py")
+    modules = ("alerts/build/settings.py", "sharing/sharing.py", "printpdf/settings.py",
+               "sharing/cards/draw.py", "alerts/site/urls.py")
     for module in modules:
         path = ROOT / "plugins" / module
         lines = path.read_text("utf-8").splitlines()

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from alerts import markdowns
-from alerts.firstparagraph import first_paragraph
+from alerts.authoring import markdowns
+from alerts.authoring.firstparagraph import first_paragraph
 from pelicanconf import MARKDOWN
 
 # Pelican's MarkdownReader lists the configured extensions (plus meta) before any reading.

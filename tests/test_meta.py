@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from conftest import NEW_YORK, build_site, park_alert
 from jinja2 import Environment, FileSystemLoader
 
-from alerts.model import Alert
+from alerts.authoring.model import Alert
 from sharing import meta, sharing
 
 TEMPLATES = Path(__file__).parent.parent / "theme" / "templates"
@@ -211,9 +211,9 @@ class FakePelican:
 
 
 def test_initialized_registers_globals_and_warns_once_without_siteurl(monkeypatch, caplog):
-    cardjobs = types.ModuleType("sharing.cardjobs")
+    cardjobs = types.ModuleType("sharing.cards.jobs")
     cardjobs.card_for = fake_card_for
-    monkeypatch.setitem(sys.modules, "sharing.cardjobs", cardjobs)
+    monkeypatch.setitem(sys.modules, "sharing.cards.jobs", cardjobs)
     settings = {"SITEURL": "", "SITENAME": "Action Alerts", "JINJA_GLOBALS": {"other": 1}}
     with caplog.at_level(logging.WARNING, logger="sharing"):
         sharing.initialized(FakePelican(settings))
@@ -226,9 +226,9 @@ def test_initialized_registers_globals_and_warns_once_without_siteurl(monkeypatc
 
 
 def test_initialized_is_silent_with_siteurl(monkeypatch, caplog):
-    cardjobs = types.ModuleType("sharing.cardjobs")
+    cardjobs = types.ModuleType("sharing.cards.jobs")
     cardjobs.card_for = fake_card_for
-    monkeypatch.setitem(sys.modules, "sharing.cardjobs", cardjobs)
+    monkeypatch.setitem(sys.modules, "sharing.cards.jobs", cardjobs)
     settings = {"SITEURL": SITE + "/", "SITENAME": "Action Alerts"}
     with caplog.at_level(logging.WARNING):
         sharing.initialized(FakePelican(settings))
@@ -258,10 +258,10 @@ Body.
 def build_park(tmp_path, monkeypatch, share_text="Call the council!", **overrides):
     """A real build of one alert without the print plugin, with a stand-in for the card
     plugin part."""
-    cardjobs = types.ModuleType("sharing.cardjobs")
+    cardjobs = types.ModuleType("sharing.cards.jobs")
     cardjobs.card_for = fake_card_for
     cardjobs.write_cards = lambda state: None
-    monkeypatch.setitem(sys.modules, "sharing.cardjobs", cardjobs)
+    monkeypatch.setitem(sys.modules, "sharing.cards.jobs", cardjobs)
     return build_site(tmp_path, {"alerts/park.md": ALERT_MD.format(share_text=share_text)},
                       settings={"PLUGINS": ["alerts", "sharing"], "SITEURL": SITE,
                                 **overrides})

@@ -52,7 +52,7 @@ def _fonts(pdf: PdfReader):
 
 @pytest.mark.parametrize("raw", ["abc", "-5", "1e9", "12.5", "99999999999999"])
 def test_a_malformed_source_date_epoch_is_one_clear_error(raw, monkeypatch):
-    from alerts.deadline import ConfigError, settle_source_date_epoch
+    from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", raw)
     with pytest.raises(ConfigError, match=r"SOURCE_DATE_EPOCH=.* is not a whole number"):
@@ -62,7 +62,7 @@ def test_a_malformed_source_date_epoch_is_one_clear_error(raw, monkeypatch):
 def test_an_empty_source_date_epoch_is_removed_for_the_libraries(monkeypatch):
     import os
 
-    from alerts.deadline import settle_source_date_epoch
+    from alerts.authoring.deadline import settle_source_date_epoch
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
     assert settle_source_date_epoch() is None

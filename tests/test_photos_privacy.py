@@ -108,7 +108,7 @@ def test_a_truncated_photo_is_refused_even_after_weasyprint_is_imported(tmp_path
     import weasyprint  # noqa: F401
     from PIL import ImageFile
 
-    from alerts import images
+    from alerts.authoring import images
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint did
     whole = tmp_path / "images" / "whole.jpg"

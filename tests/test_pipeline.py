@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
-from alerts.deadline import ConfigError
-from alerts.pipeline import Step, collect
+from alerts.authoring.deadline import ConfigError
+from alerts.build.pipeline import Step, collect
 from tests.conftest import ROOT, build_site, snapshot
 
 PLUGINS = ("alerts", "sharing", "printpdf")

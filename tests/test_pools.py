@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from alerts.pools import WorkerPool
+from alerts.build.pools import WorkerPool
 
 
 def _raise_on_term(_signum, _frame):

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from conftest import park_alert
 from jinja2 import Environment, FileSystemLoader
 
-from alerts.model import Alert
+from alerts.authoring.model import Alert
 from sharing import links
 from sharing.sharing import SharingConfigError, jinja_globals, share_settings
 

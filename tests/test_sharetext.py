@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
-from alerts.model import Alert
-from alerts.problems import Problems
+from alerts.authoring.model import Alert
+from alerts.build.problems import Problems
 from sharing import sharetext
 
 CONFORMANCE = Path(__file__).parent / "fixtures" / "twitter-text" / "validate-weighted-length.yml"

@@ -12,10 +12,10 @@ import sys
 import threading
 from pathlib import Path
 
-from .build import BuildResult, QuietSkippedFiles, build, load_settings
-from .deadline import ConfigError, build_now, settle_source_date_epoch
-from .newalert import new_alert
-from .serve import site_server as _server
+from alerts.authoring.deadline import ConfigError, build_now, settle_source_date_epoch
+from alerts.authoring.newalert import new_alert
+from alerts.build.staging import BuildResult, QuietSkippedFiles, build, load_settings
+from alerts.preview.serve import site_server as _server
 
 
 def _interrupt(_signum, _frame):
@@ -131,7 +131,12 @@ def _serve(args) -> int:
 def _watch(args, on_built=None) -> int:
     """Build, then rebuild on every change to the content, the theme or the settings files
     until Ctrl-C; `on_built(result)` hears of every build, the first one included."""
-    from .rebuilds import Changes, config_files, forget_config_modules, say_settings_warnings_once
+    from alerts.preview.rebuilds import (
+        Changes,
+        config_files,
+        forget_config_modules,
+        say_settings_warnings_once,
+    )
 
     settings = _settings(args)
     configs = config_files(args.settings)
@@ -179,7 +184,7 @@ def _rebuild(args, settings: dict | None = None) -> BuildResult:
 def _devserver(args) -> int:
     """`watch` without PDFs, serving the output folder on 127.0.0.1; open tabs reload
     after each good build and show a failed build's problems (see devserver.py)."""
-    from .devserver import BuildNews, DevServer
+    from alerts.preview.devserver import BuildNews, DevServer
 
     args.no_pdf = True
     news = BuildNews()

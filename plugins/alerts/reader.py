@@ -1,6 +1,6 @@
 """Pelican's reader for Markdown with YAML front-matter: alerts and pages.
 
-It adapts alerts.parse to Pelican: finds out whether a file is an alert, refuses links
+It adapts alerts.authoring.parse to Pelican: finds out whether a file is an alert, refuses links
 out of the content folder, lets Pelican read pages written with its own `Key: value`
 header, records every problem in the build's Problems and skips a file with errors
 (AlertError), so nothing half-checked is published.
@@ -14,10 +14,11 @@ from typing import ClassVar
 
 from pelican.readers import MarkdownReader
 
-from . import buildstate, frontmatter
-from .parse import Parsed, Parser, Stop, title_slug
-from .problems import AlertError
-from .settings import alert_settings
+from alerts.authoring import frontmatter
+from alerts.authoring.parse import Parsed, Parser, Stop, title_slug
+from alerts.build import state as buildstate
+from alerts.build.problems import AlertError
+from alerts.build.settings import alert_settings
 
 #: Metadata the parser gives as plain text and Pelican wants as its own objects.
 _PELICAN_OBJECTS = ("category", "tags", "authors")

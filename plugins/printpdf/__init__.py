@@ -1,5 +1,5 @@
 """Print stylesheet helpers and one WeasyPrint PDF per alert."""
 
-from .printpdf import ALERT_STEPS, register
+from printpdf.printpdf import ALERT_STEPS, register
 
 __all__ = ["ALERT_STEPS", "register"]

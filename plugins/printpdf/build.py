@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from alerts.i18n import t
-from alerts.pools import WorkerPool
-from alerts.siteurls import SiteURLs
-
-from .pdfcache import PdfCache, job_key, publish
-from .render import Job, Result, init_worker, render
-from .sanitize import Prepared, prepare
-from .settings import public_root, site_origin
+from alerts.build.pools import WorkerPool
+from alerts.site.i18n import t
+from alerts.site.urls import SiteURLs
+from printpdf.pdfcache import PdfCache, job_key, publish
+from printpdf.render import Job, Result, init_worker, render
+from printpdf.sanitize import Prepared, prepare
+from printpdf.settings import public_root, site_origin
 
 logger = logging.getLogger(__name__)
 

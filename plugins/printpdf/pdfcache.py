@@ -8,11 +8,11 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from alerts.cache import Cache
-from alerts.files import link_or_copy
+from alerts.build.cache import Cache
+from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
-#: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.cache's
+#: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.build.cache's
 #: manifest.
 FORMAT = 3
 
@@ -36,7 +36,7 @@ def job_key(parts: dict) -> str:
 
 
 class PdfCache:
-    """The folder of cached PDFs (alerts.cache), one file per alert page, each entry with
+    """The folder of cached PDFs (alerts.build.cache), one file per alert page, each entry with
     the key it was made from, its size and the digests of the files it read."""
 
     def __init__(self, folder: Path, roots: dict[str, Path]) -> None:

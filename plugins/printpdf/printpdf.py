@@ -8,13 +8,12 @@ from pathlib import Path
 
 from pelican import signals
 
-from alerts.i18n import register_strings
-from alerts.pipeline import Step, require_alerts
-from alerts.siteurls import SiteURLs
-
-from .build import PdfStats, build_pdfs
-from .qr import qr_svg, use_cache
-from .settings import DEFAULTS, merge
+from alerts.build.pipeline import Step, require_alerts
+from alerts.site.i18n import register_strings
+from alerts.site.urls import SiteURLs
+from printpdf.build import PdfStats, build_pdfs
+from printpdf.qr import qr_svg, use_cache
+from printpdf.settings import DEFAULTS, merge
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ def finalize(state) -> PdfStats:
     return build_pdfs(state.alerts, settings, state.output_path, state.problems)
 
 
-#: What the print plugin adds to the build (see alerts.pipeline): PDFs are made from the
+#: What the print plugin adds to the build (see alerts.build.pipeline): PDFs are made from the
 #: written pages, with the photos they show already published beside them.
 ALERT_STEPS = (Step("pdfs", finalize, needs=("pages", "photos"), setup=initialize),)
 

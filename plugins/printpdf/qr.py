@@ -8,9 +8,9 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from alerts import buildstate
-from alerts.files import write_atomic
-from alerts.i18n import register_strings, t
+from alerts.build import state as buildstate
+from alerts.build.files import write_atomic
+from alerts.site.i18n import register_strings, t
 
 register_strings({
     "en": {"qr_label": "QR code for {url}"},

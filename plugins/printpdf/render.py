@@ -6,9 +6,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from alerts.files import write_atomic
-
-from .weasylog import Collect, quiet
+from alerts.build.files import write_atomic
+from printpdf.weasylog import Collect, quiet
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Result:
 def init_worker() -> None:
     """Import WeasyPrint (~0.65 s) and set up fonts once per worker process, not per PDF."""
     with quiet():
-        from . import styles
+        from printpdf import styles
 
         styles.font_config()
 
@@ -59,8 +58,8 @@ def render(job: Job) -> Result:
 def _render(job: Job, start: float, collect: Collect) -> Result:
     import weasyprint
 
-    from . import styles
-    from .fetcher import Refused, SandboxFetcher
+    from printpdf import styles
+    from printpdf.fetcher import Refused, SandboxFetcher
 
     fetcher = SandboxFetcher(job.origin, job.roots)
     fonts = styles.font_config()

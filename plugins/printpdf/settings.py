@@ -1,11 +1,11 @@
-"""The PDF setting: defaults documented per key, merged and checked (alerts.config)."""
+"""The PDF setting: defaults documented per key, merged and checked (alerts.build.config)."""
 
 from __future__ import annotations
 
 import re
 
-from alerts import config
-from alerts.config import SettingsError
+from alerts.build import config
+from alerts.build.config import SettingsError
 
 #: PDF = {...} in pelicanconf.py is merged over these; any other key is an error.
 DEFAULTS = {
@@ -44,7 +44,7 @@ PdfSettingsError = SettingsError
 def merge(value: dict | None, settings: dict | None = None) -> dict:
     """DEFAULTS overridden by the site's PDF setting; an unknown key or a bad value raises
     SettingsError naming the settings file `settings` were read from (without them, that
-    of the build that is running, see alerts.config.settings_file)."""
+    of the build that is running, see alerts.build.config.settings_file)."""
     return config.merge("PDF", value, DEFAULTS, _check, source=config.settings_file(settings))
 
 

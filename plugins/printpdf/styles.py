@@ -32,10 +32,9 @@ import weasyprint
 from weasyprint.html import parse_url
 from weasyprint.text.fonts import FontConfiguration
 
-from alerts import buildstate
-
-from .fetcher import NoFetch, SandboxFetcher
-from .weasylog import Collect
+from alerts.build import state as buildstate
+from printpdf.fetcher import NoFetch, SandboxFetcher
+from printpdf.weasylog import Collect
 
 #: Parsed stylesheets kept by a process; a handful differ in a build, each alert's
 #: @page rules among them, so the least recently used go first.

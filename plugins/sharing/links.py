@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from alerts.i18n import t
+from alerts.site.i18n import t
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from alerts.languages import likely_region
+from alerts.authoring.languages import likely_region
 
 #: og:locale for a bare language code; "es-MX" style codes keep their own region.
 OG_LOCALES = {

@@ -7,11 +7,10 @@ from functools import partial
 
 from pelican import signals
 
-from alerts.config import SettingsError, merged
-from alerts.i18n import register_strings, t
-from alerts.pipeline import Step, require_alerts
-
-from . import links, meta, sharetext
+from alerts.build.config import SettingsError, merged
+from alerts.build.pipeline import Step, require_alerts
+from alerts.site.i18n import register_strings, t
+from sharing import links, meta, sharetext
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,9 @@ def jinja_globals(settings: dict, card_for) -> dict:
 def initialized(pelican) -> None:
     """The plugin's setup: merge SHARE, register words and template globals; warn
     without SITEURL."""
-    from .cardjobs import card_for  # the card module is another plugin part; see register()
+    from sharing.cards.jobs import (
+        card_for,  # the card module is another plugin part; see register()
+    )
 
     settings = pelican.settings
     register_strings(STRINGS)
@@ -157,12 +158,12 @@ def check_share_text(state) -> None:
 
 def write_cards(state):
     # Imported here so links, meta and sharetext stay importable without the card code.
-    from .cardjobs import write_cards
+    from sharing.cards.jobs import write_cards
 
     return write_cards(state)
 
 
-#: What the sharing plugin adds to the build (see alerts.pipeline).
+#: What the sharing plugin adds to the build (see alerts.build.pipeline).
 ALERT_STEPS = (
     Step("share-text", check_share_text, phase="listed", setup=initialized),
     Step("cards", write_cards, needs=("photos",)),

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from alerts.build import build, load_settings
+from alerts.build.staging import build, load_settings
 from tests.browser.harness import ROOT, StaticServer, launch, page_types
+from tests.test_devserver import devserver  # noqa: F401 - the devserver tests' fixture
 
 #: 2026-11-30T12:00:00Z, as in tests/conftest.py: the sample content then has an open, a
 #: closing (2026-12-02), a closed and a no-deadline alert.

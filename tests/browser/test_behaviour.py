@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from alerts.deadline import state, time_left
-from alerts.i18n import t
+from alerts.authoring.deadline import state, time_left
+from alerts.site.i18n import t
 from tests.browser.harness import alert_pages
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def closing(dev_site, pages):
 
 @pytest.mark.parametrize("seconds", BEFORE)
 def test_time_left_matches_the_build(seconds, page, server, closing):
-    """The browser says what plugins/alerts/deadline.py would say at that moment."""
+    """The browser says what plugins/alerts/authoring/deadline.py would say at that moment."""
     path, deadline, lang = closing
     now = deadline - timedelta(seconds=seconds)
     page.clock.set_fixed_time(now)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.harness import NODE_MODULES
-from tests.test_devserver import ALERT, ALERT_PAGE, Devserver
+from tests.test_devserver import ALERT, ALERT_PAGE
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,6 @@ BAD_DEADLINE = "deadline: this <b>Friday</b>"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RELOADED = "() => window.__marker === undefined && document.readyState === 'complete'"
-
-
-@pytest.fixture
-def devserver(tmp_path):
-    server = Devserver(tmp_path)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
 
 
 def test_edits_reload_the_tab_and_build_errors_show_over_it(devserver, page):

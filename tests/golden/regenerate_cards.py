@@ -17,7 +17,8 @@ GOLDEN = Path(__file__).resolve().parent / "cards"
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
-from sharing import cardfonts, cards  # noqa: E402
+from sharing.cards import draw as cards  # noqa: E402
+from sharing.cards import fonts as cardfonts  # noqa: E402
 
 SHIPPED = ("NotoSans", "NotoSansArabic", "NotoSansHebrew")
 LAYOUT = cards.merge_layout({

@@ -10,10 +10,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageColor, ImageDraw, ImageOps
 
-from alerts.config import SettingsError, merge
-
-from .cardfonts import FontChain
-from .cardtext import draw_block, fit
+from alerts.build.config import SettingsError, merge
+from sharing.cards.fonts import FontChain
+from sharing.cards.text import draw_block, fit
 
 TITLE_FONTS = ["NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf",
                "NotoSansCJK-Bold.ttc", "DejaVuSans-Bold.ttf"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .languages import own_name
-from .model import Version
-from .problems import display_path
+from alerts.authoring.languages import own_name
+from alerts.authoring.model import Version
+from alerts.build.problems import display_path
 
 
 def link(articles, default_lang: str, problems) -> dict:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .cache import Cache
-from .files import link_or_copy
+from alerts.build.cache import Cache
+from alerts.build.files import link_or_copy
 
 #: Change when the published encoding changes, so old copies are not reused.
 ENCODING = "1600px q85 progressive no-metadata v1"

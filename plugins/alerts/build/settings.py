@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import SettingsError, merged
-from .deadline import ConfigError
+from alerts.authoring.deadline import ConfigError
+from alerts.build.config import SettingsError, merged
 
 #: The ALERTS setting is merged over these; any other key is an error.
 DEFAULTS = {

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import buildstate
-from .config import SETTINGS_FILE, SettingsError
-from .deadline import ConfigError, settle_source_date_epoch
-from .problems import AlertError, Problem
+from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
+from alerts.build import state as buildstate
+from alerts.build.config import SETTINGS_FILE, SettingsError
+from alerts.build.problems import AlertError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
         settings = read_settings(str(conffile), override=overrides)
     except ValueError as exc:  # how Pelican says a setting of its own cannot work
         raise SettingsError(str(exc), source=str(conffile)) from None
-    # As given on the command line: a mistake in a setting names this file (alerts.config).
+    # As given on the command line: a mistake in a setting names this file (alerts.build.config).
     settings[SETTINGS_FILE] = str(conffile)
     return settings
 
@@ -124,7 +124,7 @@ class _ErrorCounter(logging.Handler):
 
 
 #: Pelican warnings that our own problems replace: the feed one (the sharing plugin says
-#: it about SITEURL) and those about translations (alerts.translations and the slug
+#: it about SITEURL) and those about translations (alerts.site.translations and the slug
 #: check name the files, and fail the build).
 _REPLACED_WARNINGS = ("Feeds generated without SITEURL", "There are %s items",
                       'All items ("%s")', "There are %s original")

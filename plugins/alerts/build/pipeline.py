@@ -15,7 +15,7 @@ provides stops the build with a message naming the plugin to add.
     cards     social cards (sharing)
     pdfs      one PDF per alert page (printpdf)
     headers   _headers and nginx-headers.conf
-    swap      the staging folder replaces the output (alerts.build)
+    swap      the staging folder replaces the output (alerts.build.staging)
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .deadline import ConfigError
+from alerts.authoring.deadline import ConfigError
 
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")

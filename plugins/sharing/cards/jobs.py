@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from alerts.config import merged
-from alerts.files import link_or_copy
-from alerts.i18n import short_date, t
-from alerts.model import CLOSED, Alert
-from alerts.siteurls import SiteURLs
-
-from . import cardcache, cardfonts, cards
+from alerts.authoring.model import CLOSED, Alert
+from alerts.build.config import merged
+from alerts.build.files import link_or_copy
+from alerts.site.i18n import short_date, t
+from alerts.site.urls import SiteURLs
+from sharing.cards import cache as cardcache
+from sharing.cards import draw as cards
+from sharing.cards import fonts as cardfonts
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class CardRef:
 
 def layout_for(settings: dict, *, warn: bool = False) -> dict:
     """The merged SOCIAL_CARDS layout, checked once per build and setting value (it is
-    kept in the build's settings, see alerts.config.merged). A mistake in it raises
+    kept in the build's settings, see alerts.build.config.merged). A mistake in it raises
     SettingsError wherever it is first asked for. `warn` changes nothing: it asked for
     the warnings an unknown key gave before it became an error."""
     return merged(settings, "SOCIAL_CARDS", cards.DEFAULTS, cards.check_layout)

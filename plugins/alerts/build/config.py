@@ -17,7 +17,7 @@ import copy
 import difflib
 from collections.abc import Callable
 
-from .deadline import ConfigError
+from alerts.authoring.deadline import ConfigError
 
 #: What a message names when the build did not say which settings file it read.
 DEFAULT_FILE = "pelicanconf.py"
@@ -42,7 +42,9 @@ def settings_file(settings: dict | None = None) -> str:
     this process last started (so a check handed only its own setting, which that build
     runs, still names the right file)."""
     if settings is None:
-        from . import buildstate  # here: buildstate imports the caches, which import this
+        from alerts.build import (
+            state as buildstate,  # here: buildstate imports the caches, which import this
+        )
 
         try:
             settings = buildstate.current().settings

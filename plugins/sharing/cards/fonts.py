@@ -16,7 +16,7 @@ from PIL import ImageFont, features
 log = logging.getLogger(__name__)
 
 #: Fonts the project ships (with their licence); searched first so cards look the same everywhere.
-SHIPPED_FONTS = Path(__file__).resolve().parents[2] / "theme" / "fonts"
+SHIPPED_FONTS = Path(__file__).resolve().parents[3] / "theme" / "fonts"
 SYSTEM_FONT_DIRS = ("~/.local/share/fonts", "/usr/local/share/fonts", "/usr/share/fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 

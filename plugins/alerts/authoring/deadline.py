@@ -7,8 +7,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .i18n import t
-from .model import CLOSED, CLOSING, OPEN
+from alerts.authoring.model import CLOSED, CLOSING, OPEN
+from alerts.site.i18n import t
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .deadline import DateError, parse_moment, zone
-from .languages import LanguageError, canonical
-from .model import ACTION_KINDS, Action, Target
-from .urls import WEB_SCHEMES, URLError, check_url
+from alerts.authoring.deadline import DateError, parse_moment, zone
+from alerts.authoring.languages import LanguageError, canonical
+from alerts.authoring.links import WEB_SCHEMES, URLError, check_url
+from alerts.authoring.model import ACTION_KINDS, Action, Target
 
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")

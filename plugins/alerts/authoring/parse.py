@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 import nh3
 from pelican.utils import slugify
 
-from . import bodyimages, frontmatter, images, markdowns, mergetags
-from .deadline import state as deadline_state
-from .fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
-from .firstparagraph import first_paragraph
-from .model import Alert, AlertImage
-from .settings import alert_settings
-from .urls import lookalike_warning
+from alerts.authoring import bodyimages, frontmatter, images, markdowns, mergetags
+from alerts.authoring.deadline import state as deadline_state
+from alerts.authoring.fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
+from alerts.authoring.firstparagraph import first_paragraph
+from alerts.authoring.links import lookalike_warning
+from alerts.authoring.model import Alert, AlertImage
+from alerts.build.settings import alert_settings
 
 #: What survives in a rendered body: text structure, links, images, tables.
 ALLOWED_TAGS = {

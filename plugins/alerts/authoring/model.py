@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .languages import direction
+from alerts.authoring.languages import direction
 
 #: Action kinds a writer may use; the order is the order the theme styles them in.
 ACTION_KINDS = ("call", "email", "letter", "petition", "donate", "event", "share", "other")
 
-#: Deadline states, computed once per build by :func:`alerts.deadline.state`.
+#: Deadline states, computed once per build by :func:`alerts.authoring.deadline.state`.
 OPEN, CLOSING, CLOSED = "open", "closing", "closed"
 
 
@@ -82,7 +82,7 @@ class Alert:
     summary: str  # plain text
     share_text: str
     lang: str
-    url: str  # the page's URL relative to SITEURL, a folder (alerts.siteurls)
+    url: str  # the page's URL relative to SITEURL, a folder (alerts.site.urls)
     deadline: datetime | None = None  # aware, in `timezone`
     modified: datetime | None = None
     image: AlertImage | None = None
@@ -92,7 +92,7 @@ class Alert:
     translation: bool = False  # a translation of another alert with the same slug
     draft: bool = False  # status: draft — built under drafts/, listed nowhere
     #: open, closing or closed at the build's "now", decided as the file is read
-    #: (see alerts.deadline.state).
+    #: (see alerts.authoring.deadline.state).
     state: str = OPEN
     #: Every language version of this alert, this one included, original first; empty
     #: when it has no translation. Filled in once every file has been read.

@@ -14,8 +14,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from . import images
-from .model import AlertImage
+from alerts.authoring import images
+from alerts.authoring.model import AlertImage
 
 _PLACEHOLDER = re.compile(r"^\{(static|filename|attach)\}")
 HOW = "save the photo under content/images/ and write ![what it shows](/images/photo.jpg)"

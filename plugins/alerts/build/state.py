@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .model import Alert, AlertImage
-from .photocache import PhotoCache
-from .problems import Problems
-from .siteurls import SiteURLs
+from alerts.authoring.model import Alert, AlertImage
+from alerts.build.photocache import PhotoCache
+from alerts.build.problems import Problems
+from alerts.site.urls import SiteURLs
 
 
 @dataclass
@@ -31,7 +31,7 @@ class BuildState:
     images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad
     problems: Problems = field(default_factory=Problems)
-    #: Every plugin's steps, in the order they run (alerts.pipeline).
+    #: Every plugin's steps, in the order they run (alerts.build.pipeline).
     steps: tuple = ()
 
 
@@ -60,7 +60,7 @@ def on_reset(forget: Callable[[], None]) -> None:
 
 
 def reset() -> None:
-    """Drop the build state and what modules keep per build; alerts.build calls it as
+    """Drop the build state and what modules keep per build; alerts.build.staging calls it as
     each build starts."""
     global _current
     _current = None

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from PIL import ImageDraw
 
-from .cardfonts import FontChain, FontFile, truetype
+from sharing.cards.fonts import FontChain, FontFile, truetype
 
 ELLIPSIS = "…"
 #: Text is measured once at this size and scaled, which is exact enough to pick a size.

@@ -12,7 +12,7 @@ record holds and may keep other sections beside "entries".
   then reused only where their name alone proves what they hold.
 - `prune` forgets every entry and removes every file this build did not use, so the
   folder holds one build's worth of work and never grows without bound.
-- Files and the manifest are written whole or not at all (alerts.files), so a killed
+- Files and the manifest are written whole or not at all (alerts.build.files), so a killed
   build leaves a cache the next build can trust.
 """
 
@@ -23,7 +23,7 @@ import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from .files import PARTIAL, replacing, write_atomic
+from alerts.build.files import PARTIAL, replacing, write_atomic
 
 MANIFEST = "manifest.json"
 #: A temporary file older than this was left by a killed build; a live one is seconds old.

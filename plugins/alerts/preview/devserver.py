@@ -20,8 +20,8 @@ import json
 import threading
 from pathlib import Path
 
-from .build import BuildResult
-from .serve import SiteHandler
+from alerts.build.staging import BuildResult
+from alerts.preview.serve import SiteHandler
 
 PREFIX = "/__devserver/"
 SCRIPT = Path(__file__).with_name("devserver.js")

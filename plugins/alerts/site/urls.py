@@ -15,13 +15,17 @@ from functools import lru_cache
 
 from pelican.utils import slugify
 
-from .deadline import ConfigError
+from alerts.authoring.deadline import ConfigError
 
 #: Our settings beside Pelican's, and the values pelicanconf.py may override.
 DEFAULTS = {
+    #: A target's page: the alerts that ask readers to contact it.
     "TARGET_URL": "targets/{slug}/",
+    #: Where that page is written: TARGET_URL's folder and its index.html.
     "TARGET_SAVE_AS": "targets/{slug}/index.html",
+    #: The index of every target.
     "TARGETS_URL": "targets/",
+    #: Where the index is written.
     "TARGETS_SAVE_AS": "targets/index.html",
 }
 #: Alert page layouts, by the setting prefix Pelican reads for each kind of alert.

@@ -18,13 +18,12 @@ from pathlib import Path
 import PIL
 from PIL import features
 
-from alerts.cache import MANIFEST as MANIFEST  # the manifest's name, for tests and bench/
-from alerts.cache import Cache
-from alerts.files import write_atomic
-from alerts.pools import WorkerPool
-
-from . import cards
-from .cardtext import ELLIPSIS
+from alerts.build.cache import MANIFEST as MANIFEST  # the manifest's name, for tests and bench/
+from alerts.build.cache import Cache
+from alerts.build.files import write_atomic
+from alerts.build.pools import WorkerPool
+from sharing.cards import draw as cards
+from sharing.cards.text import ELLIPSIS
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ def code_version() -> str:
     """A digest of the drawing code and the libraries whose output shapes the pixels."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("cards.py", "cardfonts.py", "cardtext.py"):
+    for name in ("draw.py", "fonts.py", "text.py"):
         h.update((here / name).read_bytes())
     for lib in ("freetype2", "raqm", "fribidi", "harfbuzz", "jpg", "zlib", "webp"):
         h.update(f"{lib}={features.version(lib)};".encode())

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from .model import AlertImage
-from .photocache import PhotoCache
+from alerts.authoring.model import AlertImage
+from alerts.build.photocache import PhotoCache
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # a 20000×20000 "bomb" is refused before it is decoded

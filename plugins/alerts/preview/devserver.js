@@ -1,4 +1,4 @@
-/* The devserver's live preview (plugins/alerts/devserver.py serves it and adds it to
+/* The devserver's live preview (plugins/alerts/preview/devserver.py serves it and adds it to
    each page it serves; it is never in the built site). It listens to the devserver's
    build events: a newer good build reloads this tab, a failed build lists its problems
    over the page until a good build replaces it. Problem lines quote what writers typed,

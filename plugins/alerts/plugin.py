@@ -1,0 +1,126 @@
+"""The alerts plugin: reads alerts, decides their deadline state, lists and publishes them,
+and runs the build's steps, its own and the other plugins' (see pipeline.py)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from alerts.authoring import deadline, images, languages
+from alerts.build import pipeline
+from alerts.build import state as buildstate
+from alerts.build.photocache import PhotoCache
+from alerts.build.settings import alert_settings, check_paths, check_siteurl
+from alerts.reader import AlertReader
+from alerts.site import headers, i18n, listings
+from alerts.site.targets import TargetPageGenerator
+from alerts.site.urls import SiteURLs
+
+logger = logging.getLogger(__name__)
+
+
+def _in_this_build(settings: dict) -> bool:
+    """Pelican's signals outlive a build: in a process that builds several sites (tests,
+    the devserver), a handler connected for one must stay quiet in a build whose PLUGINS
+    leave this plugin out."""
+    return "alerts" in settings.get("PLUGINS", ())
+
+
+def initialize(pelican) -> None:
+    """Start the build's state, give templates the alerts' globals, then set up every
+    plugin's steps in the pipeline's order."""
+    settings = pelican.settings
+    if not _in_this_build(settings):
+        return
+    check_paths(settings)
+    check_siteurl(settings)
+    conf = alert_settings(settings)
+    state = buildstate.start(buildstate.BuildState(
+        now=deadline.build_now(), settings=settings,
+        output_path=Path(settings["OUTPUT_PATH"]),
+        urls=SiteURLs(settings),
+        photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"),
+        steps=pipeline.collect(pelican.plugins),
+    ))
+    # Templates print writers' text: escaping must never depend on a theme remembering.
+    settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
+    settings.setdefault("JINJA_GLOBALS", {}).update({
+        "t": i18n.t,
+        "now": state.now,
+        "closing_soon_hours": conf["closing_soon_hours"],
+        "time_words": i18n.time_words,
+        "canonical_base": settings.get("SITEURL", "").rstrip("/"),
+        "content_security_policy": headers.CONTENT_SECURITY_POLICY,
+        "referrer_policy": headers.REFERRER_POLICY,
+        "urls": state.urls,
+    })
+    # The sharing and print plugins' setup replaces these when they are in PLUGINS.
+    settings["JINJA_GLOBALS"]["qr_svg"] = lambda url: ""
+    settings["JINJA_GLOBALS"]["pdf_href"] = lambda alert: None
+    settings.setdefault("JINJA_FILTERS", {}).update({
+        "long_datetime": i18n.long_datetime,
+        "long_date": i18n.long_date,
+        "text_dir": languages.direction,
+        "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
+    })
+    for step in state.steps:
+        if step.setup is not None:
+            step.setup(pelican)
+
+
+def add_reader(readers) -> None:
+    if not _in_this_build(readers.settings):
+        return
+    for extension in AlertReader.file_extensions:
+        readers.reader_classes[extension] = AlertReader
+
+
+def sort_alerts(generator) -> None:
+    if _in_this_build(generator.settings):
+        listings.sort_alerts(generator)
+
+
+def get_generators(pelican):
+    return TargetPageGenerator if _in_this_build(pelican.settings) else ()
+
+
+def publish_images(state) -> None:
+    """The "photos" step: write every photo, without metadata, into the folder of the page
+    that shows it."""
+    output = Path(state.output_path)
+    for folder, image in dict.fromkeys(state.images):
+        images.publish(image, output / state.urls.beside(folder, image.output_name),
+                       state.photos)
+    state.photos.save()
+    logger.info("alerts: photos: %d encoded, %d reused", state.photos.encoded,
+                state.photos.reused)
+
+
+def run_listed(generators) -> None:
+    if generators and _in_this_build(generators[0].settings):
+        state = buildstate.current()
+        pipeline.run_phase(state.steps, "listed", state)
+
+
+def run_finalized(pelican) -> None:
+    if _in_this_build(pelican.settings):
+        state = buildstate.current()
+        pipeline.run_phase(state.steps, "finalized", state)
+
+
+#: The alerts plugin's own steps; the sharing and print plugins add theirs.
+ALERT_STEPS = (
+    pipeline.Step("photos", publish_images, needs=("pages",)),
+    pipeline.Step("headers", headers.write_headers, needs=("pages",)),
+)
+
+
+def register():
+    signals.initialized.connect(initialize)
+    signals.readers_init.connect(add_reader)
+    signals.article_generator_finalized.connect(sort_alerts)
+    signals.all_generators_finalized.connect(run_listed)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(run_finalized)

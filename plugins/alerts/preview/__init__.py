@@ -1,0 +1,1 @@
+"""Previews: serving the output folder, and the devserver's live reload."""

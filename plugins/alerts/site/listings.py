@@ -1,0 +1,73 @@
+"""The "list" step: what the home, archive, tag and target pages show, in which order,
+and the checks that need every alert at once (two alerts on one page)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from alerts.authoring.model import CLOSED
+from alerts.build import state as buildstate
+from alerts.build.problems import display_path
+from alerts.site import translations
+
+
+def sort_alerts(generator) -> None:
+    """The "list" step: link each alert's translations, check slugs across alerts, and
+    give templates the lists."""
+    state = buildstate.current()
+    published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
+    state.alerts = [article.alert for article in published]
+    _check_slugs(generator.articles + generator.translations + generator.drafts, state)
+    listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems)
+
+    originals = sorted((listed[a.alert.slug] for a in generator.articles
+                        if hasattr(a, "alert")), key=listing_order)
+    open_alerts = [a for a in originals if a.alert.state != CLOSED]
+    closed = [a for a in originals if a.alert.state == CLOSED]
+    by_target = defaultdict(list)
+    for article in originals:
+        for target in article.alert.targets:
+            by_target[target.name].append(article)
+    for tagged in generator.tags.values():
+        tagged[:] = [listed.get(getattr(a, "slug", None), a) for a in tagged]
+        tagged.sort(key=listing_order)
+    generator.context.update({
+        "open_alerts": open_alerts,
+        "closed_alerts": closed,
+        "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
+    })
+
+
+def listing_order(article) -> tuple:
+    """Open alerts first, soonest deadline first (none last); then closed, latest first."""
+    alert = article.alert
+    if alert.state == CLOSED:
+        return (1, -alert.deadline.timestamp(), alert.slug)
+    due = alert.deadline or alert.date
+    return (0, alert.deadline is None, due.timestamp(), -alert.date.timestamp(), alert.slug)
+
+
+def _check_slugs(articles, state) -> None:
+    """Two alerts may not share a page: report each against the first by file name."""
+    groups: dict[str, list] = defaultdict(list)
+    for article in articles:
+        alert = getattr(article, "alert", None)
+        if alert is not None:
+            groups[alert.url.lower()].append(alert)  # the page two alerts would share
+    for group in groups.values():
+        first, *others = sorted(group, key=lambda a: a.source_path)
+        for other in others:
+            if first.translation and other.translation:
+                state.problems.add(
+                    other.source_path, other.lines.get("lang", 1), "lang",
+                    f"{other.lang}: {display_path(first.source_path)} is already the "
+                    f"{other.lang} translation of {other.slug!r}; give one of them another "
+                    "`lang:`, or remove one")
+                continue
+            same = "the same slug" if first.slug == other.slug else "a slug that differs " \
+                   "only in case (they collide on case-insensitive servers)"
+            line = other.lines.get("slug", other.lines.get("title", 1))
+            state.problems.add(
+                other.source_path, line, "slug",
+                f"{other.slug!r}: {display_path(first.source_path)} has {same}; "
+                "give one of them another `slug:`")

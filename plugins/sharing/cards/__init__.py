@@ -1,0 +1,1 @@
+"""Social cards: what each card says, fonts for every script, drawing, and the cache."""
