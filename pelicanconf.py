@@ -25,7 +25,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["alerts", "sharing", "printpdf"]
 
-# Every page and file of the site is placed by these settings (plugins/alerts/siteurls.py
+# Every page and file of the site is placed by these settings (plugins/alerts/site/urls.py
 # reads them in one place): an alert's card, PDF and photos sit in its page's folder.
 ARTICLE_URL = "alerts/{slug}/"
 ARTICLE_SAVE_AS = "alerts/{slug}/index.html"
@@ -42,7 +42,7 @@ TAGS_SAVE_AS = "tags/index.html"
 ARCHIVES_URL = "archive/"
 ARCHIVES_SAVE_AS = "archive/index.html"
 # Target pages: TARGET_URL = "targets/{slug}/" and TARGETS_URL = "targets/", with their
-# *_SAVE_AS, are the alerts plugin's settings (defaults in plugins/alerts/siteurls.py).
+# *_SAVE_AS, are the alerts plugin's settings (defaults in plugins/alerts/site/urls.py).
 DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]
 INDEX_SAVE_AS = "index.html"
 # Pelican's names for a direct template's output are "<NAME>_SAVE_AS".

@@ -3,7 +3,8 @@
 import os
 import sys
 
-sys.path.append(os.curdir)
+# pelicanconf.py beside this file, wherever the build is run from.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *
 
 # The public address of the site, e.g. https://alerts.example.org: share links, social

@@ -139,7 +139,7 @@ def test_make_check_counts_alerts_and_problems(tmp_path):
                    str(tmp_path / "content"), "-o", str(tmp_path / "output"), cwd=tmp_path,
                    env={"SOURCE_DATE_EPOCH": str(EPOCH)})
     assert done.returncode == 1
-    assert done.stdout.strip().endswith("2 alerts checked, 1 problems")
+    assert done.stdout.strip().endswith("2 alerts checked, 1 problem")
     assert not (tmp_path / "output").exists()
     write_files(tmp_path / "content", {"alerts/b.md": MINIMAL_ALERT.replace(
         "title: Tell", "slug: b\ntitle: Tell")})

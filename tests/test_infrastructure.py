@@ -290,3 +290,38 @@ def test_reset_drops_what_modules_keep_for_a_build(tmp_path):
     buildstate.reset()
     assert qr._cache_dir is None
     assert styles.font_config() is not fonts
+
+
+@pytest.mark.parametrize(("setting", "words"), [
+    ({"PDF": {"enabled": "no"}}, "PDF['enabled'] must be True or False, not 'no'"),
+    ({"SHARE": {"utm": "yes"}}, "SHARE['utm'] must be True or False, not 'yes'"),
+])
+def test_a_switch_given_as_text_is_refused(tmp_path, setting, words):
+    site = build_site(tmp_path, {}, pdf=True, settings=setting)
+    assert not site.result.ok
+    assert any(words in failure for failure in site.result.failures), site.result.failures
+
+
+def test_check_and_devserver_builds_still_check_the_pdf_setting(tmp_path):
+    """`make check` turns PDFs off over the site's PDF setting, not instead of it."""
+    conf = tmp_path / "conf.py"
+    conf.write_text((ROOT / "pelicanconf.py").read_text("utf-8") +
+                    f'\nTHEME = {str(ROOT / "theme")!r}\nPDF = {{"page_sise": "A4"}}\n', "utf-8")
+    done = run_cli("check", "-s", str(conf), "-i", str(ROOT / "content"),
+                   "-o", str(tmp_path / "out"), cwd=tmp_path,
+                   env={"SOURCE_DATE_EPOCH": "1796040000"})
+    assert done.returncode == 1
+    assert f"error: {conf}: PDF.page_sise: unknown key; did you mean page_size?" in done.stderr
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (None, "no such settings file; give the path of one, e.g. CONFFILE=pelicanconf.py"),
+    ("X = (\n", "line 1: '(' was never closed; fix the Python syntax there"),
+])
+def test_a_missing_or_broken_settings_file_is_one_line(tmp_path, text, words):
+    conf = tmp_path / "conf.py"
+    if text is not None:
+        conf.write_text(text, "utf-8")
+    done = run_cli("check", "-s", str(conf), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"error: {conf}: {words}\n"

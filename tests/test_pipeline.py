@@ -46,7 +46,7 @@ def test_the_alerts_plugin_alone_builds_a_site(tmp_path):
     files = snapshot(site.output)
     assert not [name for name in files if name.endswith((".pdf", "card.png", "card.jpg"))]
     page = site.alert("protect-fair-asylum-hearings")
-    assert page.title.get_text() == "Protect fair asylum hearings"
+    assert page.title.get_text() == "Protect fair asylum hearings — Action Alerts"
     assert page.select("a.share-link") == []
     assert page.select('link[type="application/pdf"]') == []
     assert page.select_one('meta[property="og:title"]') is None
@@ -54,14 +54,27 @@ def test_the_alerts_plugin_alone_builds_a_site(tmp_path):
     assert any(name.endswith("vigil.jpg") for name in files)
 
 
-@pytest.mark.parametrize("plugins", [["sharing"], ["printpdf", "sharing"]])
-def test_a_plugin_without_the_alerts_plugin_is_a_configuration_error(tmp_path, plugins):
+@pytest.mark.parametrize("plugins", [["sharing"], ["printpdf", "sharing"], []])
+def test_plugins_without_the_alerts_plugin_is_a_configuration_error(tmp_path, plugins):
     site = build_site(tmp_path, {}, settings={"PLUGINS": plugins})
     assert not site.result.ok
-    said = " ".join(site.result.failures)
-    assert any(f"PLUGINS has {name!r} but not 'alerts'" in said for name in plugins), said
-    assert "add 'alerts' to PLUGINS" in said
+    assert site.result.failures == [
+        f"{ROOT / 'pelicanconf.py'}: PLUGINS = {plugins!r} leaves out 'alerts', which the "
+        "theme and the other plugins need; add it, e.g. PLUGINS = ['alerts', 'sharing', "
+        "'printpdf']"]
     assert not site.output.exists()
+
+
+def test_a_step_plugin_loaded_without_alerts_says_so(tmp_path):
+    """Pelican run without our build (as `pelican` itself would): the plugin's own check."""
+    from pelican import Pelican
+
+    from alerts.build.staging import load_settings
+
+    settings = load_settings(ROOT / "pelicanconf.py", {
+        "PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out"), "PLUGINS": ["sharing"]})
+    with pytest.raises(ConfigError, match="PLUGINS has 'sharing' but not 'alerts'"):
+        Pelican(settings)
 
 
 def _plugin(name, *steps):

@@ -179,8 +179,36 @@ def test_two_translations_in_one_language_name_both_files(tmp_path):
                                  "alerts/es2.md": again})
     problems = _problems(site)
     assert len(problems) == 1
+    assert site.result.failures == []  # not also Pelican's "overwrite a second time"
     assert "alerts/es2.md:4: lang: es-MX: " in problems[0]
     assert "alerts/es1.md is already the es-MX translation" in problems[0]
+
+
+def test_a_broken_original_is_reported_alone_not_as_missing(tmp_path):
+    broken = ENGLISH.replace("deadline: 2026-12-20T17:00", "deadline: this Friday")
+    site = build_site(tmp_path, {"alerts/en.md": broken, "alerts/es.md": SPANISH,
+                                 "alerts/ar.md": ARABIC})
+    problems = _problems(site)
+    assert len(problems) == 1, problems
+    assert "alerts/en.md:" in problems[0] and ": deadline: 'this Friday'" in problems[0]
+    assert site.result.failures == []
+
+
+def test_a_draft_original_says_so_and_its_draft_versions_link_each_other(tmp_path):
+    draft = ENGLISH.replace("title: ", "status: draft\ntitle: ", 1)
+    site = build_site(tmp_path, {"alerts/en.md": draft, "alerts/es.md": SPANISH})
+    problems = _problems(site)
+    assert len(problems) == 1
+    assert "alerts/es.md:5: translation: its original, " in problems[0]
+    assert "alerts/en.md, is still a draft" in problems[0]
+    both = {"alerts/en.md": draft,
+            "alerts/es.md": SPANISH.replace("translation: true\n",
+                                            "translation: true\nstatus: draft\n")}
+    site = build_site(tmp_path / "both", both)
+    assert site.result.ok, site.messages
+    switcher = site.html(f"drafts/{SLUG}/index.html").select("nav.languages a")
+    assert [a["href"].rsplit("drafts/", 1)[1] for a in switcher] == [f"{SLUG}/",
+                                                                   f"{SLUG}/es-MX/"]
 
 
 def test_a_translation_in_the_originals_language_is_an_error(tmp_path):

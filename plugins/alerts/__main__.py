@@ -74,15 +74,20 @@ def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
-def _settings(args, **extra) -> dict:
-    overrides = dict(extra)
+def _settings(args, *, pdf: bool = True) -> dict:
+    overrides = {}
     if args.input:
         overrides["PATH"] = args.input
     if args.output:
         overrides["OUTPUT_PATH"] = args.output
-    if args.no_pdf:
-        overrides["PDF"] = {"enabled": False}
-    return load_settings(args.settings, overrides)
+    settings = load_settings(args.settings, overrides)
+    if args.no_pdf or not pdf:
+        # Over the site's own PDF setting, not instead of it: a mistake in it must show
+        # in `make check` and the devserver as it would in `make html`.
+        given = settings.get("PDF")
+        settings["PDF"] = {**given, "enabled": False} if isinstance(given, dict) else \
+            given if given is not None else {"enabled": False}
+    return settings
 
 
 def _report(result: BuildResult) -> None:
@@ -105,9 +110,10 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    result = build(_settings(args, PDF={"enabled": False}), check_only=True)
+    result = build(_settings(args, pdf=False), check_only=True)
     _report(result)
-    print(f"{result.alerts_checked} alerts checked, {result.problem_count} problems")
+    count = result.problem_count
+    print(f"{result.alerts_checked} alerts checked, {count} problem{'' if count == 1 else 's'}")
     return 0 if result.ok else 1
 
 
@@ -167,6 +173,8 @@ def _rebuild(args, settings: dict | None = None) -> BuildResult:
     half-edited, a full disk) fails this build only: the next save builds again."""
     try:
         settings = settings or _settings(args)
+    except ConfigError as exc:  # already names the file and says what to fix
+        result = BuildResult(False, failures=[str(exc)])
     except Exception as exc:
         result = BuildResult(False, failures=[f"{args.settings}: {type(exc).__name__}: {exc}"])
     else:

@@ -31,7 +31,7 @@ class AlertReader(MarkdownReader):
 
     def read(self, source_path):
         state = buildstate.current()
-        result = Parsed()
+        result, is_alert = Parsed(), False
         try:
             is_alert = self._is_alert(source_path)
             if is_alert:
@@ -48,6 +48,8 @@ class AlertReader(MarkdownReader):
             if field:
                 state.problems.add(source_path, line, field, message, warning=warning)
         if not result.ok or not result.metadata:
+            if is_alert:  # None: an alert whose slug could not even be read
+                state.failed_slugs.add(result.alert.slug if result.alert else None)
             raise AlertError(source_path)
         state.images.extend(result.images)
         metadata = dict(result.metadata)

@@ -1,4 +1,5 @@
-"""Print and PDF for alerts: Jinja helpers at `initialized`, one PDF per alert at `finalized`."""
+"""Print and PDF for alerts: the plugin's steps in the alerts pipeline — template helpers
+at setup, one PDF per alert page in the "pdfs" step."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from alerts.build.config import SettingsError
 
 #: PDF = {...} in pelicanconf.py is merged over these; any other key is an error.
 DEFAULTS = {
-    #: Build a PDF per alert. pelicanconf's devserver override sets False for quick
-    #: previews; make html and make publish always build them.
+    #: Build a PDF per alert (True or False). `make devserver` and `make check` turn it
+    #: off for speed; make html and make publish build them.
     "enabled": True,
     #: CSS page size: "Letter", "A4", "Legal", "A4 landscape" or lengths like "210mm 297mm".
     "page_size": "Letter",
@@ -49,6 +49,9 @@ def merge(value: dict | None, settings: dict | None = None) -> dict:
 
 
 def _check(conf: dict) -> None:
+    for key in ("enabled", "tagged"):
+        if not isinstance(conf[key], bool):  # "no" would be true
+            raise SettingsError(f"PDF[{key!r}] must be True or False, not {conf[key]!r}")
     for key in ("page_size", "margins"):
         # These go into a stylesheet verbatim: letters, digits and units only.
         if not isinstance(conf[key], str) or not _CSS_WORDS.match(conf[key]):

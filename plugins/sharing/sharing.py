@@ -74,6 +74,8 @@ def share_settings(settings: dict) -> dict:
 
 
 def _check(share: dict) -> None:
+    if not isinstance(share["utm"], bool):  # "no" would be true
+        raise SettingsError(f"SHARE['utm'] must be True or False, not {share['utm']!r}")
     unknown = [n for n in share["networks"] or () if n not in links.NETWORKS]
     if unknown:
         raise SettingsError(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 from alerts.build import state as buildstate
-from alerts.build.config import SETTINGS_FILE, SettingsError
+from alerts.build.config import SETTINGS_FILE, SettingsError, settings_file
 from alerts.build.problems import AlertError, Problem
 
 logger = logging.getLogger(__name__)
@@ -45,10 +45,16 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
     for key in ("PATH", "OUTPUT_PATH", "CACHE_PATH"):
         if overrides.get(key):
             overrides[key] = os.path.abspath(overrides[key])
+    if not Path(conffile).is_file():
+        raise SettingsError("no such settings file; give the path of one, e.g. "
+                            "CONFFILE=pelicanconf.py", source=str(conffile))
     try:
         settings = read_settings(str(conffile), override=overrides)
     except ValueError as exc:  # how Pelican says a setting of its own cannot work
         raise SettingsError(str(exc), source=str(conffile)) from None
+    except SyntaxError as exc:  # the settings file is Python that does not parse
+        raise SettingsError(f"line {exc.lineno}: {exc.msg}; fix the Python syntax there",
+                            source=str(conffile)) from None
     # As given on the command line: a mistake in a setting names this file (alerts.build.config).
     settings[SETTINGS_FILE] = str(conffile)
     return settings
@@ -57,6 +63,13 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
 def build(settings: dict, *, check_only: bool = False) -> BuildResult:
     """Build the site described by `settings` into its OUTPUT_PATH, atomically."""
     settle_source_date_epoch()  # no worker or library may see it set but empty
+    names = [p if isinstance(p, str) else getattr(p, "__name__", "")
+             for p in settings.get("PLUGINS") or ()]
+    if "alerts" not in {name.split(".")[-1] for name in names}:
+        error = SettingsError(f"PLUGINS = {names!r} leaves out 'alerts', which the theme "
+                              "and the other plugins need; add it, e.g. PLUGINS = "
+                              "['alerts', 'sharing', 'printpdf']", source=settings_file(settings))
+        return BuildResult(False, failures=[str(error)])
     output = Path(settings["OUTPUT_PATH"]).resolve()
     if output.exists() and not output.is_dir():
         raise ConfigError(f"OUTPUT_PATH {output} is a file; remove it or choose a folder")

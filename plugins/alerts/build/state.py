@@ -30,6 +30,9 @@ class BuildState:
     #: Photos to publish without metadata: (the page's folder, the image).
     images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad
+    #: Slugs of alert files that could not be published: their translations are not
+    #: "without an original", the original is broken (and reported).
+    failed_slugs: set[str] = field(default_factory=set)
     problems: Problems = field(default_factory=Problems)
     #: Every plugin's steps, in the order they run (alerts.build.pipeline).
     steps: tuple = ()

@@ -17,8 +17,17 @@ def sort_alerts(generator) -> None:
     state = buildstate.current()
     published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
     state.alerts = [article.alert for article in published]
-    _check_slugs(generator.articles + generator.translations + generator.drafts, state)
-    listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems)
+    clashes = _check_slugs(generator.articles + generator.translations + generator.drafts
+                           + generator.drafts_translations, state)
+    if clashes:  # reported; Pelican must not also fail on writing one page twice
+        for kind in ("articles", "translations", "drafts", "drafts_translations"):
+            setattr(generator, kind, [a for a in getattr(generator, kind)
+                                      if id(getattr(a, "alert", None)) not in clashes])
+        published = [a for a in published if id(a.alert) not in clashes]
+    drafts = [a for a in generator.drafts + generator.drafts_translations
+              if hasattr(a, "alert")]
+    listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems,
+                               drafts=drafts, failed=state.failed_slugs)
 
     originals = sorted((listed[a.alert.slug] for a in generator.articles
                         if hasattr(a, "alert")), key=listing_order)
@@ -47,8 +56,10 @@ def listing_order(article) -> tuple:
     return (0, alert.deadline is None, due.timestamp(), -alert.date.timestamp(), alert.slug)
 
 
-def _check_slugs(articles, state) -> None:
-    """Two alerts may not share a page: report each against the first by file name."""
+def _check_slugs(articles, state) -> set[int]:
+    """Two alerts may not share a page: report each against the first by file name, and
+    return the others (by id) so that only one of them is written."""
+    clashes: set[int] = set()
     groups: dict[str, list] = defaultdict(list)
     for article in articles:
         alert = getattr(article, "alert", None)
@@ -57,6 +68,7 @@ def _check_slugs(articles, state) -> None:
     for group in groups.values():
         first, *others = sorted(group, key=lambda a: a.source_path)
         for other in others:
+            clashes.add(id(other))
             if first.translation and other.translation:
                 state.problems.add(
                     other.source_path, other.lines.get("lang", 1), "lang",
@@ -71,3 +83,4 @@ def _check_slugs(articles, state) -> None:
                 other.source_path, line, "slug",
                 f"{other.slug!r}: {display_path(first.source_path)} has {same}; "
                 "give one of them another `slug:`")
+    return clashes

@@ -16,9 +16,18 @@ from alerts.authoring.model import Version
 from alerts.build.problems import display_path
 
 
-def link(articles, default_lang: str, problems) -> dict:
+def link(articles, default_lang: str, problems, *, drafts=(), failed=frozenset()) -> dict:
     """Give each alert its `versions`; return, by slug, the article a listing shows: the
-    version in the site's language, else the original."""
+    version in the site's language, else the original.
+
+    `drafts` are linked among themselves (a draft preview has its language switcher too);
+    a published translation whose original is a draft, or is a file that failed to parse
+    (`failed`: the slugs of those files), is not reported as having no original."""
+    draft_groups: dict[str, list] = defaultdict(list)
+    for article in drafts:
+        draft_groups[article.alert.slug].append(article)
+    for group in draft_groups.values():
+        _give_versions(group)
     groups: dict[str, list] = defaultdict(list)
     for article in articles:
         groups[article.alert.slug].append(article)
@@ -26,17 +35,39 @@ def link(articles, default_lang: str, problems) -> dict:
     for slug, group in groups.items():
         group.sort(key=lambda a: (a.alert.translation, a.alert.lang.lower(), a.source_path))
         originals = [a for a in group if not a.alert.translation]
-        if not originals:
+        draft_original = next((a for a in draft_groups.get(slug, ())
+                               if not a.alert.translation), None)
+        if not originals and draft_original is not None:
+            _original_is_a_draft(group, draft_original, problems)
+        elif not originals and slug not in failed and None not in failed:
+            # (None: some alert failed before its slug was known; it may be the original,
+            # and the build fails on its own problems anyway.)
             _no_original(slug, group, problems)
         _one_per_language(group, problems)
-        versions = tuple(
-            Version(a.alert.lang, a.alert.url, own_name(a.alert.lang), a in originals[:1])
-            for a in group) if len(group) > 1 else ()
-        for article in group:
-            article.alert.versions = versions
+        _give_versions(group)
         in_site_lang = [a for a in group if _same_language(a.alert.lang, default_lang)]
         listed[slug] = (in_site_lang or originals or group)[0]
     return listed
+
+
+def _give_versions(group: list) -> None:
+    group.sort(key=lambda a: (a.alert.translation, a.alert.lang.lower(), a.source_path))
+    first_original = next((a for a in group if not a.alert.translation), None)
+    versions = tuple(
+        Version(a.alert.lang, a.alert.url, own_name(a.alert.lang), a is first_original)
+        for a in group) if len(group) > 1 else ()
+    for article in group:
+        article.alert.versions = versions
+
+
+def _original_is_a_draft(group: list, original, problems) -> None:
+    for article in group:
+        alert = article.alert
+        problems.add(
+            alert.source_path, alert.lines.get("translation", 1), "translation",
+            f"its original, {display_path(original.alert.source_path)}, is still a draft; "
+            "publish the original (delete its `status: draft` line), or mark this "
+            "translation `status: draft` too")
 
 
 def default_version(alert) -> Version | None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pelican.utils import slugify
 
-from alerts.authoring.deadline import ConfigError
+from alerts.build.config import SettingsError, settings_file
 
 #: Our settings beside Pelican's, and the values pelicanconf.py may override.
 DEFAULTS = {
@@ -44,10 +44,10 @@ class SiteURLs:
         for key in ("TARGET", "TARGETS"):
             url, save_as = self._get(f"{key}_URL"), self._get(f"{key}_SAVE_AS")
             if not url.endswith("/") or save_as != url + "index.html":
-                raise ConfigError(f"{key}_URL = {url!r} with {key}_SAVE_AS = {save_as!r}: "
-                                  f"write a folder and its index.html, e.g. "
-                                  f"{DEFAULTS[key + '_URL']!r} and "
-                                  f"{DEFAULTS[key + '_SAVE_AS']!r}")
+                raise SettingsError(
+                    f"{key}_URL = {url!r} with {key}_SAVE_AS = {save_as!r}: write a folder "
+                    f"and its index.html, e.g. {DEFAULTS[key + '_URL']!r} and "
+                    f"{DEFAULTS[key + '_SAVE_AS']!r}", source=settings_file(settings))
         self._target_slugs: dict[str, str] = {}
 
     def _get(self, key: str) -> str:
@@ -121,16 +121,22 @@ def _fields(layout: str) -> frozenset[str]:
 
 
 def _check_alert_layout(prefix: str, settings: dict) -> None:
+    def error(message: str) -> SettingsError:
+        return SettingsError(message, source=settings_file(settings))
+
     url, save_as = settings.get(f"{prefix}_URL") or "", settings.get(f"{prefix}_SAVE_AS") or ""
     unknown = sorted(_fields(url) - _FIELDS) + sorted(_fields(save_as) - _FIELDS)
     if unknown:
-        raise ConfigError(f"{prefix}_URL = {url!r}: alerts know only {{slug}} and {{lang}}, "
+        raise error(f"{prefix}_URL = {url!r}: alerts know only {{slug}} and {{lang}}, "
                           f"not {{{unknown[0]}}}; e.g. 'alerts/{{slug}}/'")
     if prefix.endswith("_LANG") and "{lang}" not in url:
-        raise ConfigError(f"{prefix}_URL = {url!r}: a translation's address needs {{lang}}, "
+        raise error(f"{prefix}_URL = {url!r}: a translation's address needs {{lang}}, "
                           "or it takes its original's place; e.g. 'alerts/{slug}/{lang}/'")
+    if "{slug}" in url and url.endswith("/") and save_as != url + "index.html":
+        raise error(f"{prefix}_SAVE_AS = {save_as!r} does not match {prefix}_URL = "
+                     f"{url!r}; set {prefix}_SAVE_AS = {url + 'index.html'!r}")
     if "{slug}" not in url or not url.endswith("/") or save_as != url + "index.html":
-        raise ConfigError(
+        raise error(
             f"{prefix}_URL = {url!r} with {prefix}_SAVE_AS = {save_as!r}: each alert's "
             "card, PDF and photos live in its page's folder, so write a folder with "
             "{slug} and its index.html, e.g. 'act/{slug}/' and 'act/{slug}/index.html'")

@@ -1,6 +1,6 @@
 /* Keeps the deadline state live: updates "N days left" and closes the page when the
    deadline passes in the visitor's browser. Without JavaScript the state the site was
-   built with stands. The rounding matches plugins/alerts/deadline.py. */
+   built with stands. The rounding matches plugins/alerts/authoring/deadline.py. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-deadline]");
