@@ -22,10 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def _in_this_build(settings: dict) -> bool:
-    """Pelican's signals outlive a build: in a process that builds several sites (tests,
-    the devserver), a handler connected for one must stay quiet in a build whose PLUGINS
-    leave this plugin out."""
-    return "alerts" in settings.get("PLUGINS", ())
+    return "alerts" in pipeline.plugin_names(settings)
 
 
 def initialize(pelican) -> None:

@@ -67,7 +67,7 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     by_page = {alert.url: alert for alert in alerts}
     with _Renderer(_workers(conf, len(by_page))) as renderer:
         for url, alert in sorted(by_page.items()):
-            page = output_path / url / "index.html"
+            page = output_path / SiteURLs.page_file(url)
             try:
                 prepared = prepare(page.read_text("utf-8"))
             except OSError as error:

@@ -50,10 +50,8 @@ def initialize(pelican) -> None:
 
 def finalize(state) -> PdfStats:
     """The "pdfs" step: render every alert's written page into a PDF beside it."""
-    settings = state.settings
-    # Idempotent; it matters only when a caller skipped the setup.
-    settings["PDF"] = merge(settings.get("PDF"), settings)
-    return build_pdfs(state.alerts, settings, state.output_path, state.problems)
+    # settings["PDF"] was merged and checked by `initialize`, the step's setup.
+    return build_pdfs(state.alerts, state.settings, state.output_path, state.problems)
 
 
 #: What the print plugin adds to the build (see alerts.build.pipeline): PDFs are made from the

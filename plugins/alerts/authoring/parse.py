@@ -153,7 +153,7 @@ class Parser:
                 "alert": alert,
                 "title": html.escape(alert.title),  # Pelican treats titles as HTML
                 "template": "alert", "slug": alert.slug,
-                "url": alert.url, "save_as": alert.url + "index.html",
+                "url": alert.url, "save_as": self.urls.page_file(alert.url),
             })
 
     def _merge_value(self, result, value, field, where, fallbacks, lines):

@@ -37,7 +37,7 @@ class Step:
     """One named piece of the build, contributed by a plugin."""
 
     name: str
-    #: Called with the Pelican object at its phase.
+    #: Called with the build's state (alerts.build.state.BuildState) at its phase.
     run: Callable[[object], object] | None = None
     #: "listed": every file read and listed, pages not yet written; "finalized": after.
     phase: str = "finalized"
@@ -67,13 +67,8 @@ def collect(plugins) -> tuple[Step, ...]:
             if need not in steps and need not in BUILT_IN:
                 raise ConfigError(
                     f"plugin {step.plugin}: step {step.name!r} needs the step {need!r}, "
-                    f"which no plugin in PLUGINS provides; add the plugin that does "
-                    f"(the alerts plugin provides {', '.join(s for s in ORDER if s in _ALERTS)})")
+                    "which no plugin in PLUGINS provides; add the plugin that does")
     return _ordered(steps)
-
-
-#: The steps the alerts plugin itself provides, for the message above.
-_ALERTS = ("photos", "headers")
 
 
 def _ordered(steps: dict[str, Step]) -> tuple[Step, ...]:
@@ -100,16 +95,26 @@ def _ordered(steps: dict[str, Step]) -> tuple[Step, ...]:
     return tuple(done)
 
 
-def run_phase(steps: tuple[Step, ...], phase: str, pelican) -> None:
+def run_phase(steps: tuple[Step, ...], phase: str, state) -> None:
     for step in steps:
         if step.phase == phase and step.run is not None:
-            step.run(pelican)
+            step.run(state)
+
+
+def plugin_names(settings: dict) -> set[str]:
+    """The plugins a build's PLUGINS names, as names ("alerts"), whether it lists names or
+    modules. Pelican's signals outlive a build, so in a process that builds several sites
+    (tests, the devserver) each handler asks this whether its plugin is in this build."""
+    return {(p if isinstance(p, str) else getattr(p, "__name__", "")).split(".")[-1]
+            for p in settings.get("PLUGINS") or ()}
 
 
 def require_alerts(pelican, plugin: str) -> None:
     """For an `initialized` handler of a plugin that only adds steps: without the alerts
-    plugin nobody would run them, so say so instead of building a site without them."""
-    if plugin in pelican.settings.get("PLUGINS", ()) and \
-            "alerts" not in pelican.settings.get("PLUGINS", ()):
+    plugin nobody would run them, so say so instead of building a site without them.
+    (`alerts.build.staging.build` says so before Pelican starts; this is for Pelican run
+    some other way.)"""
+    names = plugin_names(pelican.settings)
+    if plugin in names and "alerts" not in names:
         raise ConfigError(f"PLUGINS has {plugin!r} but not 'alerts', which runs its steps; "
                           "add 'alerts' to PLUGINS")

@@ -20,6 +20,7 @@ from pathlib import Path
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 from alerts.build import state as buildstate
 from alerts.build.config import SETTINGS_FILE, SettingsError, settings_file
+from alerts.build.pipeline import plugin_names
 from alerts.build.problems import AlertError, Problem
 
 logger = logging.getLogger(__name__)
@@ -63,10 +64,9 @@ def load_settings(conffile: str | os.PathLike, overrides: dict | None = None) ->
 def build(settings: dict, *, check_only: bool = False) -> BuildResult:
     """Build the site described by `settings` into its OUTPUT_PATH, atomically."""
     settle_source_date_epoch()  # no worker or library may see it set but empty
-    names = [p if isinstance(p, str) else getattr(p, "__name__", "")
-             for p in settings.get("PLUGINS") or ()]
-    if "alerts" not in {name.split(".")[-1] for name in names}:
-        error = SettingsError(f"PLUGINS = {names!r} leaves out 'alerts', which the theme "
+    if "alerts" not in plugin_names(settings):
+        listed = sorted(plugin_names(settings))
+        error = SettingsError(f"PLUGINS = {listed!r} leaves out 'alerts', which the theme "
                               "and the other plugins need; add it, e.g. PLUGINS = "
                               "['alerts', 'sharing', 'printpdf']", source=settings_file(settings))
         return BuildResult(False, failures=[str(error)])

@@ -16,7 +16,6 @@ def sort_alerts(generator) -> None:
     give templates the lists."""
     state = buildstate.current()
     published = [a for a in generator.articles + generator.translations if hasattr(a, "alert")]
-    state.alerts = [article.alert for article in published]
     clashes = _check_slugs(generator.articles + generator.translations + generator.drafts
                            + generator.drafts_translations, state)
     if clashes:  # reported; Pelican must not also fail on writing one page twice
@@ -24,6 +23,7 @@ def sort_alerts(generator) -> None:
             setattr(generator, kind, [a for a in getattr(generator, kind)
                                       if id(getattr(a, "alert", None)) not in clashes])
         published = [a for a in published if id(a.alert) not in clashes]
+    state.alerts = [article.alert for article in published]  # what cards and PDFs are for
     drafts = [a for a in generator.drafts + generator.drafts_translations
               if hasattr(a, "alert")]
     listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems,

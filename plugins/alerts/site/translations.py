@@ -3,8 +3,8 @@
 Pelican's rules decide which file is the original (the one without `translation: true`,
 preferably in DEFAULT_LANG); this module links every version to the others, so each page
 can name them (hreflang, a language switcher, og:locale:alternate), chooses the version a
-listing shows, and reports what cannot be published: a translation with no original.
-and two versions in one language.
+listing shows, and reports what cannot be published: a translation with no original, or
+two versions in one language.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def link(articles, default_lang: str, problems, *, drafts=(), failed=frozenset()
         groups[article.alert.slug].append(article)
     listed = {}
     for slug, group in groups.items():
-        group.sort(key=lambda a: (a.alert.translation, a.alert.lang.lower(), a.source_path))
+        _give_versions(group)  # sorts the group too: original first
         originals = [a for a in group if not a.alert.translation]
         draft_original = next((a for a in draft_groups.get(slug, ())
                                if not a.alert.translation), None)
@@ -44,7 +44,6 @@ def link(articles, default_lang: str, problems, *, drafts=(), failed=frozenset()
             # and the build fails on its own problems anyway.)
             _no_original(slug, group, problems)
         _one_per_language(group, problems)
-        _give_versions(group)
         in_site_lang = [a for a in group if _same_language(a.alert.lang, default_lang)]
         listed[slug] = (in_site_lang or originals or group)[0]
     return listed
@@ -68,11 +67,6 @@ def _original_is_a_draft(group: list, original, problems) -> None:
             f"its original, {display_path(original.alert.source_path)}, is still a draft; "
             "publish the original (delete its `status: draft` line), or mark this "
             "translation `status: draft` too")
-
-
-def default_version(alert) -> Version | None:
-    """The version for readers whose language has none (hreflang="x-default")."""
-    return next((v for v in alert.versions if v.original), None)
 
 
 def _same_language(a: str, b: str) -> bool:

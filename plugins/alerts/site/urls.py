@@ -43,7 +43,7 @@ class SiteURLs:
             _check_alert_layout(prefix, settings)
         for key in ("TARGET", "TARGETS"):
             url, save_as = self._get(f"{key}_URL"), self._get(f"{key}_SAVE_AS")
-            if not url.endswith("/") or save_as != url + "index.html":
+            if not url.endswith("/") or save_as != SiteURLs.page_file(url):
                 raise SettingsError(
                     f"{key}_URL = {url!r} with {key}_SAVE_AS = {save_as!r}: write a folder "
                     f"and its index.html, e.g. {DEFAULTS[key + '_URL']!r} and "
@@ -60,6 +60,11 @@ class SiteURLs:
         """The alert page's URL relative to SITEURL, a folder ending in "/"."""
         prefix = _ALERT_KINDS[(translation, draft)]
         return self.settings[f"{prefix}_URL"].format(slug=slug, lang=lang)
+
+    @staticmethod
+    def page_file(page_url: str) -> str:
+        """The file a page at `page_url` (a folder) is written to: its index.html."""
+        return page_url + "index.html"
 
     @staticmethod
     def card(alert, suffix: str) -> str:
@@ -128,14 +133,14 @@ def _check_alert_layout(prefix: str, settings: dict) -> None:
     unknown = sorted(_fields(url) - _FIELDS) + sorted(_fields(save_as) - _FIELDS)
     if unknown:
         raise error(f"{prefix}_URL = {url!r}: alerts know only {{slug}} and {{lang}}, "
-                          f"not {{{unknown[0]}}}; e.g. 'alerts/{{slug}}/'")
+                    f"not {{{unknown[0]}}}; e.g. 'alerts/{{slug}}/'")
     if prefix.endswith("_LANG") and "{lang}" not in url:
         raise error(f"{prefix}_URL = {url!r}: a translation's address needs {{lang}}, "
-                          "or it takes its original's place; e.g. 'alerts/{slug}/{lang}/'")
-    if "{slug}" in url and url.endswith("/") and save_as != url + "index.html":
+                    "or it takes its original's place; e.g. 'alerts/{slug}/{lang}/'")
+    if "{slug}" in url and url.endswith("/") and save_as != SiteURLs.page_file(url):
         raise error(f"{prefix}_SAVE_AS = {save_as!r} does not match {prefix}_URL = "
-                     f"{url!r}; set {prefix}_SAVE_AS = {url + 'index.html'!r}")
-    if "{slug}" not in url or not url.endswith("/") or save_as != url + "index.html":
+                    f"{url!r}; set {prefix}_SAVE_AS = {SiteURLs.page_file(url)!r}")
+    if "{slug}" not in url or not url.endswith("/") or save_as != SiteURLs.page_file(url):
         raise error(
             f"{prefix}_URL = {url!r} with {prefix}_SAVE_AS = {save_as!r}: each alert's "
             "card, PDF and photos live in its page's folder, so write a folder with "
