@@ -1,9 +1,12 @@
 """PNG screenshots of a built site for docs/: an alert page wide and on a phone, its print
-view, and the home page. Usage: python tests/screenshots.py OUTPUTDIR DOCSDIR"""
+view, its call section, the home page, and the first page of a printed letter.
+Usage: python tests/screenshots.py OUTPUTDIR DOCSDIR"""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +15,9 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.harness import DESKTOP, PHONE, alert_pages, launch, serving
+
+#: A reader who filled in their details and called one office, for the call section's shot.
+VISITOR = {"alerts:details": {"name": "Sam Rivera", "zip": "90802", "phone": "562-555-0142"}}
 
 #: The print view at US Letter's printable width (8.5 in less 2 × 0.75 in margins, 96 dpi).
 PRINT = {"width": 672, "height": 864}
@@ -45,12 +51,13 @@ def main(argv: list[str]) -> int:
     alert = pick_alert(output)
     now = build_time()
     shots = [
-        # name, path, viewport, media, full page
+        # name, path, viewport, media, full page (or the one element to photograph)
         ("alert-desktop.png", alert, DESKTOP, "screen", True),
         # The first screen only: what a phone shows before any scrolling.
         ("alert-phone.png", alert, PHONE, "screen", False),
         ("alert-phone-full.png", alert, PHONE, "screen", True),
         ("alert-print.png", alert, PRINT, "print", True),
+        ("alert-call.png", alert, PHONE, "screen", "section[data-act=call]"),
         ("home.png", "", DESKTOP, "screen", True),
     ]
     with serving(output) as server, sync_playwright() as playwright:
@@ -59,14 +66,26 @@ def main(argv: list[str]) -> int:
             context = browser.new_context(viewport=viewport, device_scale_factor=1,
                                           is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
             page = context.new_page()
+            if isinstance(full, str):
+                page.add_init_script("\n".join(
+                    f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(value))});"
+                    for key, value in VISITOR.items()))
             if now:
                 page.clock.set_fixed_time(now)
             page.emulate_media(media=media)
             page.goto(server.url(path), wait_until="networkidle")
-            page.screenshot(path=str(docs / name), full_page=full, animations="disabled")
+            if isinstance(full, str):
+                page.locator(full).first.screenshot(path=str(docs / name), animations="disabled")
+            else:
+                page.screenshot(path=str(docs / name), full_page=full, animations="disabled")
             context.close()
             print(f"{docs / name}  ({path or '/'}, {viewport['width']} px, {media})")
         browser.close()
+    letters = sorted((output / alert / "letters").glob("*.pdf"))
+    if letters:
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1",
+                        str(letters[0]), str(docs / "letter-page-1")], check=True)
+        print(f"{docs / 'letter-page-1.png'}  ({letters[0].relative_to(output)}, page 1)")
     return 0
 
 

@@ -19,7 +19,7 @@ SUMMARY = "The council votes Friday on closing the Riverside branch; tell them t
 #: The deadline as the alert's page writes it in words (EPOCH is 2026-11-30: still open).
 DEADLINE_WORDS = "Friday, December 11, 2026, 6:00 PM EST"
 TIME_LEFT = "11 days left"
-TARGETS = ("Jane Alvarez", "Council Member, District 4", "(555) 010-2030",
+TARGETS = ("Jane Alvarez", "Council Member, District 4", "(202) 555-0123",
            "jane.alvarez@example.gov", "Mayor Robert Kim")
 ACTIONS = (
     ("Call your council member", "https://example.org/act/call?campaign=library-2016"),
@@ -42,7 +42,7 @@ tags: [libraries, budget]
 targets:
   - name: Jane Alvarez
     role: Council Member, District 4
-    phone: (555) 010-2030
+    phone: (202) 555-0123
     email: jane.alvarez@example.gov
   - name: Mayor Robert Kim
     role: Mayor

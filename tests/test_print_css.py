@@ -95,7 +95,7 @@ def test_prepare_drops_what_print_css_hides():
             'Site</a><nav><a href="/">Home</a></nav></header><main><h1>Title</h1>'
             '<p class="closed-notice" hidden>Closed</p><p class="Share">kept: class names are'
             ' case-sensitive</p><ul class="actions"><li><a class="button action" href="a">'
-            'Act</a></li></ul><section class="take-action"><h2>Again</h2></section>'
+            'Act</a></li></ul><section class="take-action no-print"><h2>Again</h2></section>'
             '<p><button type="button" hidden>Print</button><a class="button secondary" '
             'href="x.pdf">PDF</a></p><section class="share"><a href="s">Share</a></section>'
             '<p class="no-print">screen only</p></main><footer>Footer</footer></body>')

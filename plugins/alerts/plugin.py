@@ -14,7 +14,8 @@ from alerts.build import state as buildstate
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
 from alerts.reader import AlertReader
-from alerts.site import headers, i18n, listings
+from alerts.site import acts, headers, i18n, listings
+from alerts.site.letters import LetterPageGenerator
 from alerts.site.targets import TargetPageGenerator
 from alerts.site.urls import SiteURLs
 
@@ -62,6 +63,7 @@ def initialize(pelican) -> None:
         "text_dir": languages.direction,
         "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
     })
+    acts.add_template_helpers(settings)
     for step in state.steps:
         if step.setup is not None:
             step.setup(pelican)
@@ -80,7 +82,9 @@ def sort_alerts(generator) -> None:
 
 
 def get_generators(pelican):
-    return TargetPageGenerator if _in_this_build(pelican.settings) else ()
+    if not _in_this_build(pelican.settings):
+        return ()
+    return (TargetPageGenerator, LetterPageGenerator)
 
 
 def publish_images(state) -> None:

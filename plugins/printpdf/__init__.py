@@ -1,4 +1,5 @@
-"""Print stylesheet helpers and one WeasyPrint PDF per alert."""
+"""Print stylesheet helpers, and WeasyPrint PDFs: one per alert, one per letter it offers
+to print."""
 
 from printpdf.printpdf import ALERT_STEPS, register
 

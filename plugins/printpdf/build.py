@@ -1,4 +1,5 @@
-"""Make every alert's PDF: reuse what the cache holds, render the rest on a pool of workers."""
+"""Make every alert's PDF and its letters': reuse what the cache holds, render the rest on a
+pool of workers."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from alerts.build.pools import WorkerPool
-from alerts.site.i18n import t
 from alerts.site.urls import SiteURLs
+from printpdf.documents import Document, css_string, documents, page_css
 from printpdf.pdfcache import PdfCache, job_key, publish
 from printpdf.render import Job, Result, init_worker, render
 from printpdf.sanitize import Prepared, prepare
-from printpdf.settings import public_root, site_origin
+from printpdf.settings import site_origin
+
+# page_css and css_string are documents.py's; tools and tests know them from here.
+__all__ = ["PdfStats", "build_pdfs", "css_string", "make_job", "page_css"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ class PdfStats:
     failed: int = 0
     workers: int = 0
     wall_ms: float = 0.0
-    #: Milliseconds each rendered PDF took inside its worker, by alert page URL.
+    #: Milliseconds each rendered PDF took inside its worker, by page URL.
     render_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -44,14 +48,9 @@ class PdfStats:
         return statistics.median(self.render_ms.values()) if self.render_ms else 0.0
 
 
-def pdf_path(output_path: Path, alert) -> Path:
-    """Where an alert's PDF is published: beside its page (each translation beside its
-    own), named for its slug."""
-    return Path(output_path) / SiteURLs.pdf(alert)
-
-
 def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
-    """Publish a PDF for every alert into output_path; failures become build problems."""
+    """Publish a PDF for every alert, and for every letter it offers to print, into
+    output_path; failures and letters longer than a page become build problems."""
     conf = settings["PDF"]
     if not conf["enabled"]:
         logger.info("pdf: disabled by PDF['enabled']; no PDFs built")
@@ -61,42 +60,46 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     roots = {"output": output_path, "theme": Path(settings["THEME"])}
     cache = PdfCache(Path(settings["CACHE_PATH"]) / "pdfs", roots)
     origin = site_origin(conf, settings)
-    preview = public_root(conf, settings) is None
     base_css = PDF_CSS.read_text("utf-8")
     stats = PdfStats()
-    by_page = {alert.url: alert for alert in alerts}
+    by_page = {document.page: document for document in documents(alerts, settings)}
     with _Renderer(_workers(conf, len(by_page))) as renderer:
-        for url, alert in sorted(by_page.items()):
+        for url, document in by_page.items():
             page = output_path / SiteURLs.page_file(url)
             try:
                 prepared = prepare(page.read_text("utf-8"))
             except OSError as error:
-                problems.add(alert.source_path, 1, "pdf",
-                             f"the page {page} could not be read ({error.strerror}), so it "
-                             "has no PDF; fix the template error reported above it")
+                problems.add(document.source, document.line, "pdf",
+                             f"the page {page} could not be read ({error.strerror}), so "
+                             f"{document.name} is not made; fix the template error "
+                             "reported above it")
                 continue
-            job, key = make_job(alert, prepared, conf, settings, origin, roots, base_css,
-                                cache.path(url), preview=preview)
-            if cache.fresh(url, key):
-                publish(cache.path(url), pdf_path(output_path, alert))
+            job, key = make_job(document, prepared, conf, origin, roots, base_css,
+                                cache.path(url))
+            pages = cache.pages(url)
+            if cache.fresh(url, key) and (document.max_pages is None or pages is not None):
+                publish(cache.path(url), output_path / document.pdf)
+                _check_length(document, pages, problems)
                 stats.reused += 1
             else:
                 renderer.submit(job, key)
         stats.workers = renderer.used
         for job, key, result in renderer.results():
-            alert = by_page[job.page]
+            document = by_page[job.page]
             for warning in result.warnings:
-                logger.debug("pdf: %s: WeasyPrint: %s", alert.source_path, warning)
+                logger.debug("pdf: %s: WeasyPrint: %s", document.source, warning)
             if result.ok:
-                cache.store(job.page, key, result.resources)
-                publish(cache.path(job.page), pdf_path(output_path, alert))
+                cache.store(job.page, key, result.resources, pages=result.pages)
+                publish(cache.path(job.page), output_path / document.pdf)
+                _check_length(document, result.pages, problems)
                 stats.rendered += 1
                 stats.render_ms[job.page] = result.ms
             else:
                 cache.forget(job.page)
                 stats.failed += 1
-                problems.add(alert.source_path, 1, "pdf",
-                             f"the PDF could not be made: {result.error}; {result.hint}")
+                problems.add(document.source, document.line, "pdf",
+                             f"{document.name} could not be made: {result.error}; "
+                             f"{result.hint}")
     cache.prune(set(by_page))
     cache.save()
     stats.wall_ms = (time.perf_counter() - start) * 1000
@@ -106,25 +109,17 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     return stats
 
 
-def make_job(alert, page: Prepared, conf: dict, settings: dict, origin: str, roots: dict,
-             base_css: str, target: Path, *, preview: bool = False) -> tuple[Job, str]:
-    """The render job for one alert and the cache key of everything that shapes its PDF."""
-    url = origin + alert.url
-    # The address is isolated as left-to-right text, so an Arabic or Hebrew footer does
-    # not move its slashes; a preview build has no address to show.
-    address = t("preview", alert.lang) if preview else f"\u2066{url}\u2069"
-    alert_css = page_css(conf, settings.get("SITENAME") or "", address, alert.lang)
-    metadata = {
-        "title": alert.title,
-        "authors": list(alert.authors) or ([settings["AUTHOR"]] if settings.get("AUTHOR")
-                                           else []),
-        "description": alert.summary,
-        "keywords": list(alert.tags),
-        "created": alert.date.isoformat(timespec="seconds"),
-        "modified": (alert.modified or alert.date).isoformat(timespec="seconds"),
-        "lang": alert.lang,
-        "generator": "Pelican",
-    }
+def _check_length(document: Document, pages: int | None, problems) -> None:
+    if document.max_pages is not None and pages is not None and pages > document.max_pages:
+        # Only a letter has a limit: it is one sheet to sign and post.
+        problems.add(document.source, document.line, "actions",
+                     f"{document.name} does not fit on one page ({pages} pages); shorten it")
+
+
+def make_job(document: Document, page: Prepared, conf: dict, origin: str, roots: dict,
+             base_css: str, target: Path) -> tuple[Job, str]:
+    """The render job for one document and the cache key of everything that shapes its PDF."""
+    url = origin + document.page
     options = {
         "pdf_version": "1.7",
         "pdf_tags": bool(conf["tagged"]),
@@ -139,40 +134,15 @@ def make_job(alert, page: Prepared, conf: dict, settings: dict, origin: str, roo
     # The output folder is a fresh temporary one each build, so it stays out of the key;
     # the files read from it are checked one by one against the manifest instead.
     key = job_key({"html": page.html, "links": page.links, "url": url, "origin": origin,
-                   "css": [base_css, alert_css],
-                   "metadata": metadata, "options": options})
+                   "css": [base_css, document.page_css],
+                   "metadata": document.metadata, "options": options})
     # A fixed identifier instead of none or a random one: same key, same bytes.
     options["pdf_identifier"] = key[:32].encode()
-    job = Job(page=alert.url, html=page.html, links=page.links, base_url=url, origin=origin,
-              roots={name: str(root) for name, root in roots.items()},
-              base_css=base_css, page_css=alert_css, metadata=metadata, options=options,
-              target=str(target))
+    job = Job(page=document.page, html=page.html, links=page.links, base_url=url,
+              origin=origin, roots={name: str(root) for name, root in roots.items()},
+              base_css=base_css, page_css=document.page_css, metadata=document.metadata,
+              options=options, target=str(target))
     return job, key
-
-
-def page_css(conf: dict, site_name: str, address: str, lang: str | None) -> str:
-    """The @page rules of one alert: size, margins, and the texts of the margin boxes
-    (the site's name, the alert's address, the page count)."""
-    before, _, rest = t("page_n_of_m", lang).partition("{n}")
-    middle, _, after = rest.partition("{m}")
-    counter = " ".join(part for part in (
-        css_string(before) if before else "", "counter(page)",
-        css_string(middle) if middle else "", "counter(pages)",
-        css_string(after) if after else "") if part)
-    # !important: an @page rule in the page's own print.css must not win, whatever its
-    # specificity.
-    return (f"\n@page {{ size: {conf['page_size']} !important; "
-            f"margin: {conf['margins']} !important;\n"
-            f"  @top-left {{ content: {css_string(site_name)}; }}\n"
-            f"  @bottom-left {{ content: {css_string(address)}; }}\n"
-            f"  @bottom-right {{ content: {counter}; }}\n}}\n")
-
-
-def css_string(text: str) -> str:
-    """`text` as a CSS string literal, with quotes, backslashes and controls escaped."""
-    return '"' + "".join(
-        f"\\{ord(c):x} " if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F else c
-        for c in text) + '"'
 
 
 def _workers(conf: dict, jobs: int) -> int:
@@ -240,6 +210,6 @@ class _Renderer:
 def _result(job: Job, future) -> Result:
     try:
         return future.result()
-    except Exception as error:  # a worker that died (out of memory, killed) names its alert
+    except Exception as error:  # a worker that died (out of memory, killed) names its PDF
         return Result(job.page, False, 0.0, error=f"the PDF worker stopped: {error!r}",
                       hint="run the build again; if it repeats, build with PDF['workers'] = 1")

@@ -13,8 +13,8 @@ from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
 #: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.build.cache's
-#: manifest.
-FORMAT = 3
+#: manifest; 4: letters' PDFs, and each entry's page count.
+FORMAT = 4
 
 
 @cache  # once a process: its code and libraries do not change under it
@@ -36,8 +36,9 @@ def job_key(parts: dict) -> str:
 
 
 class PdfCache:
-    """The folder of cached PDFs (alerts.build.cache), one file per alert page, each entry with
-    the key it was made from, its size and the digests of the files it read."""
+    """The folder of cached PDFs (alerts.build.cache), one file per page (an alert's, a
+    letter's), each entry with the key it was made from, its size, its number of pages and
+    the digests of the files it read."""
 
     def __init__(self, folder: Path, roots: dict[str, Path]) -> None:
         self.folder = Path(folder)
@@ -47,11 +48,11 @@ class PdfCache:
 
     @property
     def entries(self) -> dict[str, dict]:
-        """Each page's entry: {"key", "size", "resources"}."""
+        """Each page's entry: {"key", "size", "pages", "resources"}."""
         return self._cache.entries
 
     def path(self, page: str) -> Path:
-        """The cached PDF of the alert page at `page` ("alerts/x/es-MX/")."""
+        """The cached PDF of the page at `page` ("alerts/x/es-MX/", "alerts/x/letters/a-b/")."""
         return self._cache.path(_file_name(page))
 
     def fresh(self, page: str, key: str) -> bool:
@@ -80,15 +81,23 @@ class PdfCache:
             self._digests[resource] = hashlib.sha256(data).hexdigest() if data else None
         return self._digests[resource]
 
-    def store(self, page: str, key: str, resources: dict[str, str]) -> None:
+    def pages(self, page: str) -> int | None:
+        """How many pages the cached PDF of `page` has, if its entry says."""
+        entry = self._cache.entries.get(page)
+        count = entry.get("pages") if isinstance(entry, dict) else None
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    def store(self, page: str, key: str, resources: dict[str, str], *,
+              pages: int | None = None) -> None:
         size = self.path(page).stat().st_size
-        self._cache.put(page, {"key": key, "size": size, "resources": resources})
+        self._cache.put(page, {"key": key, "size": size, "pages": pages,
+                               "resources": resources})
 
     def forget(self, page: str) -> None:
         self._cache.drop(page)
 
     def prune(self, pages: set[str]) -> None:
-        """Drop the PDFs of alerts that no longer exist, so the cache does not grow forever."""
+        """Drop the PDFs of pages that no longer exist, so the cache does not grow forever."""
         for page in pages:
             self._cache.get(page)
             self._cache.use(_file_name(page))

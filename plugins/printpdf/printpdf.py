@@ -1,5 +1,5 @@
 """Print and PDF for alerts: the plugin's steps in the alerts pipeline — template helpers
-at setup, one PDF per alert page in the "pdfs" step."""
+at setup, one PDF per alert page and per letter page in the "pdfs" step."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from pathlib import Path
 from pelican import signals
 
 from alerts.build.pipeline import Step, require_alerts
+from alerts.site.acts import letter_page
 from alerts.site.i18n import register_strings
 from alerts.site.urls import SiteURLs
 from printpdf.build import PdfStats, build_pdfs
 from printpdf.qr import qr_svg, use_cache
-from printpdf.settings import DEFAULTS, merge
+from printpdf.settings import DEFAULTS, envelope, merge
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ALERT_STEPS", "DEFAULTS", "build_pdfs", "finalize", "initialize", "pdf_href",
-           "qr_svg", "register"]
+__all__ = ["ALERT_STEPS", "DEFAULTS", "build_pdfs", "finalize", "initialize", "letter_href",
+           "pdf_href", "qr_svg", "register"]
 
 register_strings({
     "en": {"page_n_of_m": "Page {n} of {m}", "print": "Print", "download_pdf": "Download PDF"},
@@ -35,8 +36,19 @@ def pdf_href(alert, settings: dict | None = None) -> str | None:
     return SiteURLs.pdf_name(alert)
 
 
+def letter_href(alert, target, office) -> str:
+    """A letter as its alert's page links it, relative to that page: its PDF
+    ("letters/<target>-<office>.pdf"), or its printable page for a draft, which has no
+    PDFs."""
+    if alert.draft:
+        return letter_page(alert, target, office)
+    return SiteURLs.letter_pdf(alert, target, office).removeprefix(alert.url)
+
+
 def initialize(pelican) -> None:
-    """The plugin's setup: merge the PDF setting, give templates qr_svg() and pdf_href()."""
+    """The plugin's setup: merge the PDF setting, give templates qr_svg() and pdf_href(),
+    letter_href() that links letters' PDFs when PDFs are made, and letter_envelope, the
+    letter layout print.css applies for PDF["page_size"] (see settings.envelope)."""
     settings = pelican.settings
     settings["PDF"] = merge(settings.get("PDF"), settings)
     use_cache(Path(settings["CACHE_PATH"]) / "qr")
@@ -45,11 +57,15 @@ def initialize(pelican) -> None:
         **(settings.get("JINJA_GLOBALS") or {}),
         "qr_svg": qr_svg,
         "pdf_href": partial(pdf_href, settings=settings["PDF"]),
+        "letter_envelope": envelope(settings["PDF"]["page_size"]),
     }
+    if settings["PDF"]["enabled"]:  # else the alerts plugin's link to the letter's page
+        settings["JINJA_GLOBALS"]["letter_href"] = letter_href
 
 
 def finalize(state) -> PdfStats:
-    """The "pdfs" step: render every alert's written page into a PDF beside it."""
+    """The "pdfs" step: render every alert's written page, and its letters' pages, into
+    PDFs beside them."""
     # settings["PDF"] was merged and checked by `initialize`, the step's setup.
     return build_pdfs(state.alerts, state.settings, state.output_path, state.problems)
 

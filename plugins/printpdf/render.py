@@ -1,4 +1,4 @@
-"""Render one prepared alert page to a PDF file with WeasyPrint, in a worker process or in-line."""
+"""Render one prepared page to a PDF file with WeasyPrint, in a worker process or in-line."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from printpdf.weasylog import Collect, quiet
 class Job:
     """Everything a worker needs to render one PDF; plain data, so it pickles."""
 
-    page: str  # the alert page's URL relative to the site ("alerts/x/es-MX/"): its key
+    page: str  # the page's URL relative to the site ("alerts/x/es-MX/"): its key
     html: str  # the page, already through sanitize.prepare
     links: tuple[str, ...]  # the print stylesheets the page links, which prepare took out
     base_url: str  # the page's public URL: relative links resolve against it
     origin: str  # the site's public root; URLs below it are files of the built site
     roots: dict[str, str]  # the only folders the fetcher may read, by name
     base_css: str  # pdf.css
-    page_css: str  # the alert's @page rules: size, margins, header and footer texts
+    page_css: str  # the document's @page rules: size, margins, header and footer texts
     metadata: dict[str, object]
     options: dict[str, object]  # WeasyPrint rendering and PDF options
     target: str  # the PDF file to write
@@ -29,12 +29,13 @@ class Job:
 
 @dataclass
 class Result:
-    """What a render produced: the files it read, or why it failed."""
+    """What a render produced: the files it read and its number of pages, or why it failed."""
 
     page: str
     ok: bool
     ms: float
     resources: dict[str, str] = field(default_factory=dict)
+    pages: int = 0
     error: str = ""
     hint: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -91,7 +92,7 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
     write_atomic(job.target, pdf)  # a crash never leaves half a PDF in the cache
     warnings = [r.getMessage() for r in collect.records]
     return Result(job.page, True, _ms(start), dict(sorted(fetcher.fetched.items())),
-                  warnings=warnings)
+                  pages=len(document.pages), warnings=warnings)
 
 
 def _harmless(message: str) -> bool:

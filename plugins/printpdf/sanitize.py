@@ -18,7 +18,7 @@ DROPPED = frozenset({"script", "noscript", "template", "iframe", "object", "embe
 #: so WeasyPrint does not parse and style it for nothing. Only ever a subset of that
 #: rule: tests/test_print_css.py checks each one against print.css.
 PRINT_HIDDEN_TAGS = frozenset({"nav", "footer", "button"})
-PRINT_HIDDEN_CLASSES = frozenset({"share", "skip", "no-print", "take-action"})
+PRINT_HIDDEN_CLASSES = frozenset({"share", "skip", "no-print"})
 #: Never copied: <meta> (render.py sets the PDF's metadata from the alert) and <link>
 #: (print stylesheets go to Prepared.links; icons and feeds cannot shape the PDF, and
 #: WeasyPrint would embed <link rel="attachment"> files in it).

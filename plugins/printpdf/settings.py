@@ -85,6 +85,19 @@ def _check_page_size(size: str) -> None:
             "landscape), or two lengths such as '210mm 297mm'")
 
 
+#: Page sizes of the US paper series; a letter printed on one goes in a #10 envelope.
+US_PAPER = {"letter", "legal", "ledger"}
+
+
+def envelope(page_size: str) -> str:
+    """The window envelope a letter printed at `page_size` goes in, as print.css names
+    its layout: "us" (a #10 envelope) for US paper sizes and sizes in inches, else "din"
+    (a DL envelope, DIN 5008)."""
+    words = page_size.lower().split()
+    first = words[0] if words else ""
+    return "us" if first in US_PAPER or first.endswith("in") else "din"
+
+
 def public_root(conf: dict, settings: dict) -> str | None:
     """The site's public root with a trailing slash, or None for a preview build (no
     absolute SITEURL): its PDFs must not pass off a made-up address as the alert's."""

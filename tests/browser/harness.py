@@ -28,8 +28,8 @@ PHONE = {"width": 375, "height": 667}
 
 #: Page types every gate visits. The alert kinds are found in the built site
 #: (see `page_types`), so the sample content can change without editing the tests.
-PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "home", "archive",
-              "tag", "tags", "target", "targets", "about", "404"]
+PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
+              "archive", "tag", "tags", "target", "targets", "about", "404"]
 
 
 class _Handler(SiteHandler):
@@ -108,6 +108,8 @@ def alert_pages(output: Path) -> dict[str, dict]:
             "deadline": time["datetime"] if time else None,
             "lang": soup.html.get("lang", "en"),
             "image": soup.select_one(".photo img") is not None,
+            # The act on the page (partials/acts.html): a call, email or letter section.
+            "acts": soup.select_one("section[data-act]") is not None,
         }
     return found
 
@@ -116,7 +118,8 @@ def page_types(output: Path) -> dict[str, str]:
     """Page type → URL path (relative to the site root) of one built page of that type.
 
     For each alert kind the first alert in slug order is taken; an open alert is one
-    with a deadline still more than the closing window away.
+    with a deadline still more than the closing window away, and "acts" is the first
+    alert with an act on the page (a call, email or letter section).
     """
     alerts = alert_pages(output)
 
@@ -143,6 +146,7 @@ def page_types(output: Path) -> dict[str, str]:
         "closed": first("closed", lambda i: i["state"] == "closed"),
         "no-deadline": first("no-deadline", lambda i: not i["deadline"]),
         "translation": first_translation(),
+        "acts": first("acts", lambda i: i["acts"]),
         "home": "",
         "archive": "archive/",
         "tag": first_dir("tags"),

@@ -36,7 +36,8 @@ def test_print_view_hides_navigation_and_shows_action_urls(kind, page, server, p
         assert shown == [], f"printed {selector}: {shown}"
 
     printed = page.eval_on_selector_all(".actions a[href]", VISIBLE_AFTER)
-    for href in {a["href"] for a in actions}:
+    # A link to an act further down the page (#act-1) leads to what prints there.
+    for href in {a["href"] for a in actions if not a["href"].startswith("#")}:
         written = [a for a in printed if a["visible"]
                    and (href in a["after"] or href in a["text"])]
         assert written, f"the action address {href} is not written out in print: {printed}"

@@ -8,91 +8,27 @@ problem in a file at once.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from alerts.authoring.actions import actions
+from alerts.authoring.contacts import targets
 from alerts.authoring.deadline import DateError, parse_moment, zone
 from alerts.authoring.languages import LanguageError, canonical
-from alerts.authoring.links import WEB_SCHEMES, URLError, check_url
-from alerts.authoring.model import ACTION_KINDS, Action, Target
+from alerts.authoring.values import FieldError, FieldErrors, text, unknown_key, word_list
+from alerts.build.settings import DEFAULTS as ALERT_DEFAULTS
 
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 MAX_TITLE = 200
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 100
 HASHTAG = re.compile(r"^[^\W][\w]*$")
-_ADDRESS_CHAR = r"[^@\s<>\"?,;:/()\[\]\\]"
-EMAIL = re.compile(rf"^{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}+$")
-
-
-class FieldError(ValueError):
-    """What is wrong with one field and how to write it; `where` points inside the field
-    (".email", "[1].url") so the message can name the exact line."""
-
-    def __init__(self, message: str, where: str = ""):
-        super().__init__(message)
-        self.where = where
-
-
-class FieldErrors(ValueError):
-    """Several problems inside one field (a list of targets or actions)."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(map(str, errors)))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
 class Field:
     parse: Callable[[object, dict], object]
     required: bool = False
-
-
-# -- plain values ---------------------------------------------------------------------
-
-def text(value, limit: int = 2000, what: str = "text") -> str:
-    if isinstance(value, (list, dict)):
-        raise FieldError(f"must be a single line of {what}, not a "
-                         f"{'list' if isinstance(value, list) else 'mapping'}")
-    if value is None or not str(value).strip():
-        raise FieldError(f"is empty; write the {what}")
-    value = " ".join(str(value).split())
-    if _SUSPECT.search(value):  # one scan; most texts have none of these
-        bidi = sorted({f"U+{ord(ch):04X}" for ch in value if ch in BIDI_CONTROLS})
-        if bidi:
-            raise FieldError(f"contains invisible direction-control characters "
-                             f"({', '.join(bidi)}) that can disguise text; retype it "
-                             "without them")
-        raise FieldError("contains control characters; retype it")
-    if len(value) > limit:
-        raise FieldError(f"is {len(value)} characters long; keep it to {limit}")
-    return value
-
-
-def word_list(value, what: str) -> tuple[str, ...]:
-    """A list of short texts; a single text or a comma-separated line is accepted."""
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]
-    if not isinstance(value, list):
-        raise FieldError(f"must be a list of {what}, e.g. [one, two]")
-    return tuple(dict.fromkeys(text(item, 100, what) for item in value))
-
-
-def one_or_many(value, what: str) -> list:
-    if isinstance(value, list):
-        if not value:
-            raise FieldError(f"is an empty list; give at least one {what}")
-        return value
-    return [value]
-
-
-def unknown_key(key: str, known) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]}?" if close else f"known fields: {', '.join(sorted(known))}"
-    return f"unknown field; {hint}"
 
 
 # -- field parsers ----------------------------------------------------------------------
@@ -125,121 +61,6 @@ def _deadline(value, parsed):
         raise FieldError(f"{moment.isoformat()} is not after the publication date "
                          f"{published.isoformat()}; check both dates")
     return moment
-
-
-def _target(item) -> Target:
-    if isinstance(item, str) or item is None:
-        return Target(name=text(item, 200, "target name"))
-    if not isinstance(item, dict):
-        raise FieldError("each target is a name, or a mapping with name, role, phone, "
-                         "email, url")
-    errors = _Errors()
-    known = ("name", "role", "phone", "email", "url")
-    for key in item:
-        if key not in known:
-            errors.add(f".{key}", f"{key}: {unknown_key(key, known)}")
-    for key, value in item.items():
-        if isinstance(value, (dict, list)):
-            errors.add(f".{key}", f"{key}: must be text; write each target as a list item "
-                       "with name, role, phone, email, url")
-    errors.raise_any()
-    name = errors.run(".name", text, item.get("name"), 200, "target name") or "target"
-    role = errors.run(".role", text, item["role"], 200, "role") if item.get("role") else None
-    phone = phone_uri = email = url = None
-    if item.get("phone"):
-        phone = errors.run(".phone", text, item["phone"], 40, "phone number")
-        digits = re.sub(r"[^\d+]", "", phone or "")
-        if phone and (len(re.sub(r"\D", "", digits)) < 3 or "+" in digits[1:]):
-            errors.add(".phone", f"{name}: phone {phone!r} is not a phone number; write e.g. "
-                       "+1 202-555-0123")
-        phone_uri = "tel:" + digits
-    if item.get("email"):
-        email = errors.run(".email", text, item["email"], 200, "email address")
-        # One plain address: `?` or `,` would smuggle a subject, a cc or more recipients
-        # into the page's mailto: link.
-        if email and not EMAIL.match(email):
-            errors.add(".email", f"{name}: {email!r} is not an email address; write one "
-                       "address such as name@example.org")
-    if item.get("url"):
-        try:
-            url = check_url(item["url"], WEB_SCHEMES)
-        except URLError as exc:
-            errors.add(".url", f"{name}: url: {exc}")
-    errors.raise_any()
-    return Target(name, role, phone, phone_uri, email, url)
-
-
-def _targets(value, _):
-    if isinstance(value, dict) and value and "name" not in value:
-        raise FieldError("is a mapping of mappings; write a list, one `- name: …` per target")
-    return _each(one_or_many(value, "target"), _target, isinstance(value, list))
-
-
-def _action(item) -> Action:
-    if not isinstance(item, dict):
-        raise FieldError("each action is a mapping, e.g. {label: Call your representative, "
-                         "url: 'tel:+12025551234', kind: call}")
-    errors = _Errors()
-    for key in item:
-        if key not in ("label", "url", "kind"):
-            errors.add(f".{key}", f"{key}: {unknown_key(key, ('label', 'url', 'kind'))}")
-    label = errors.run(".label", text, item.get("label"), 120, "button label")
-    if label and re.fullmatch(r"(click )?here[.!>]*|read more|more|link", label.lower()):
-        errors.add(".label", f"label {label!r} says nothing out of context (screen readers "
-                   "list links by label); say what the action does, e.g. 'Call your "
-                   "representative'")
-    try:
-        url = check_url(item.get("url"))
-    except URLError as exc:
-        errors.add(".url", f"{label or 'action'}: url: {exc}")
-    kind = item.get("kind") or "other"
-    if kind not in ACTION_KINDS:
-        close = difflib.get_close_matches(str(kind), ACTION_KINDS, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
-        errors.add(".kind", f"{label}: kind {kind!r} is not an action kind; {hint}write one "
-                   f"of {', '.join(ACTION_KINDS)}")
-    errors.raise_any()
-    return Action(label, url, kind)
-
-
-def _actions(value, _):
-    if isinstance(value, str):
-        raise FieldError("is a single text; write a list of actions, each with label and url")
-    return _each(one_or_many(value, "action"), _action, isinstance(value, list))
-
-
-def _each(items: list, parse, listed: bool) -> tuple:
-    """Parse every item, reporting the problems of all items, not just the first."""
-    errors, parsed = _Errors(), []
-    for index, item in enumerate(items):
-        parsed.append(errors.run(f"[{index}]" if listed else "", parse, item))
-    errors.raise_any()
-    return tuple(parsed)
-
-
-class _Errors:
-    """Problems found inside one field, each with where it is (".email", "[1].url")."""
-
-    def __init__(self) -> None:
-        self.items: list[FieldError] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(FieldError(message, where))
-
-    def run(self, where: str, parse, *args):
-        try:
-            return parse(*args)
-        except FieldErrors as group:
-            self.items.extend(FieldError(str(e), where + e.where) for e in group.errors)
-        except FieldError as exc:
-            self.items.append(FieldError(str(exc), where + exc.where))
-        return None
-
-    def raise_any(self) -> None:
-        if len(self.items) == 1:
-            raise self.items[0]
-        if self.items:
-            raise FieldErrors(self.items)
 
 
 def _hashtags(value, _):
@@ -318,8 +139,8 @@ ALERT_FIELDS: dict[str, Field] = {
     **COMMON_FIELDS,
     "date": Field(_date, required=True),
     "deadline": Field(_deadline),
-    "targets": Field(_targets, required=True),
-    "actions": Field(_actions, required=True),
+    "targets": Field(targets, required=True),  # before actions: they are checked with them
+    "actions": Field(actions, required=True),
     "image": Field(_image),
     "image_alt": Field(_plain(300, "image description")),
     "image_caption": Field(_plain(300, "caption")),
@@ -345,10 +166,17 @@ def line_of(lines: dict[str, int], where: str) -> int:
     return 1
 
 
+#: What field parsers know beyond the file: ALERTS["phone_region"] and ["placeholders"].
+CONTEXT_KEYS = ("phone_region", "placeholders")
+DEFAULT_CONTEXT = {key: ALERT_DEFAULTS[key] for key in CONTEXT_KEYS}
+
+
 def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
-                 default_zone) -> tuple[dict, list[tuple[int, str, str]]]:
-    """Parse every field of `values` by `table`; return (parsed, [(line, field, message)])."""
-    parsed: dict = {"timezone": default_zone}
+                 default_zone, context: dict | None = None,
+                 ) -> tuple[dict, list[tuple[int, str, str]]]:
+    """Parse every field of `values` by `table`; return (parsed, [(line, field, message)]).
+    `context` is what parsers know beyond the file (see DEFAULT_CONTEXT)."""
+    parsed: dict = {"timezone": default_zone, "_context": context or DEFAULT_CONTEXT}
     problems: list[tuple[int, str, str]] = []
     for key in values:
         if key not in table:
@@ -365,11 +193,13 @@ def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
             parsed[key] = field.parse(values[key], parsed)
         except (FieldError, FieldErrors) as exc:
             for error in getattr(exc, "errors", [exc]):
-                problems.append((line_of(lines, key + error.where), key, str(error)))
+                problems.append((line_of(lines, key + error.where) + error.offset, key,
+                                 str(error)))
             if key == "timezone":
                 parsed["timezone"] = None
     if values.get("image") is not None and values.get("image_alt") is None:
         problems.append((lines.get("image", 1), "image_alt",
                          "is required with image; describe the photo for people who cannot "
                          "see it"))
+    del parsed["_context"]
     return parsed, problems

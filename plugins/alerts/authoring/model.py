@@ -7,7 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from alerts.authoring import mailto, placeholders
+from alerts.authoring.hours import Hours
 from alerts.authoring.languages import direction
+
+UTC = ZoneInfo("UTC")
 
 #: Action kinds a writer may use; the order is the order the theme styles them in.
 ACTION_KINDS = ("call", "email", "letter", "petition", "donate", "event", "share", "other")
@@ -17,24 +21,88 @@ OPEN, CLOSING, CLOSED = "open", "closing", "closed"
 
 
 @dataclass(frozen=True)
+class Office:
+    """One office of a target: its own number, address and hours."""
+
+    name: str  # "Washington office"; "" for a target's own phone line
+    slug: str  # unique among its target's offices: ids, letter file names, the call log
+    timezone: ZoneInfo  # its hours are in this zone (default: the alert's)
+    phone: str | None = None  # in the national format of its country: "(202) 225-7924"
+    phone_uri: str | None = None  # tel:+12022257924 (E.164)
+    address: tuple[str, ...] = ()  # the lines of a postal address
+    hours: Hours | None = None
+
+
+@dataclass(frozen=True)
 class Target:
     """Someone the alert asks readers to contact."""
 
     name: str
     role: str | None = None
-    phone: str | None = None  # as written, for display
-    phone_uri: str | None = None  # tel: URI built from the digits
+    phone: str | None = None  # in its country's national format, for display
+    phone_uri: str | None = None  # tel: URI, E.164
     email: str | None = None
     url: str | None = None
+    offices: tuple[Office, ...] = ()
+    slug: str = "target"  # unique among the alert's targets
+
+    @property
+    def phone_offices(self) -> tuple[Office, ...]:
+        """Every number to call: the target's own line first, then each office's."""
+        own = (Office("", "phone", self.offices[0].timezone if self.offices else UTC,
+                      self.phone, self.phone_uri),) if self.phone else ()
+        return own + tuple(office for office in self.offices if office.phone)
+
+    @property
+    def letter_offices(self) -> tuple[Office, ...]:
+        return tuple(office for office in self.offices if office.address)
 
 
 @dataclass(frozen=True)
 class Action:
-    """One call to action: a labelled link of a known kind."""
+    """One call to action. With a `url`, a labelled link to where the act happens; a call,
+    email or letter without one happens on the page itself (its script, letter and
+    numbers below), and its button leads there."""
 
     label: str
-    url: str
+    url: str | None
     kind: str = "other"
+    number: int = 1  # its place among the alert's actions, from 1: the page anchor
+    script: str | None = None  # call: what to say
+    voicemail: str | None = None  # call: what to say to an answering machine
+    subject: str | None = None  # email
+    body: str | None = None  # email, letter
+    #: ALERTS["placeholders"]: each placeholder's text and the detail that fills it.
+    placeholders: tuple[tuple[str, str], ...] = ()
+    #: The names of the targets it is for; empty: every target (see Alert.targets_of).
+    target_names: tuple[str, ...] = ()
+
+    @property
+    def on_page(self) -> bool:
+        return self.url is None
+
+    @property
+    def anchor(self) -> str:
+        return f"act-{self.number}"
+
+    @property
+    def href(self) -> str:
+        return self.url or "#" + self.anchor
+
+    def parts(self, text: str | None, target: str | None = None) -> tuple:
+        """`text` as plain strings and placeholders.Blank, `[Target]` as `target`."""
+        return placeholders.split(text or "", dict(self.placeholders), target)
+
+    def filled(self, text: str | None, target: str | None = None) -> str:
+        """`text` with `[Target]` replaced and every other placeholder as written."""
+        return placeholders.written(self.parts(text, target))
+
+    def mailto(self, target: Target, subject_only: bool = False) -> str:
+        return mailto.compose((target.email,), self.filled(self.subject, target.name),
+                              None if subject_only else self.filled(self.body, target.name))
+
+    def mailto_too_long(self, target: Target) -> bool:
+        return len(self.mailto(target)) > mailto.MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -112,3 +180,23 @@ class Alert:
     @property
     def primary_action(self) -> Action:
         return self.actions[0]
+
+    def targets_of(self, action: Action) -> tuple[Target, ...]:
+        """The targets an action is for: those it names, or every one."""
+        if not action.target_names:
+            return self.targets
+        return tuple(t for t in self.targets if t.name in action.target_names)
+
+    @property
+    def acts_on_page(self) -> tuple[Action, ...]:
+        return tuple(action for action in self.actions if action.on_page)
+
+    @property
+    def blank_fields(self) -> tuple[str, ...]:
+        """The visitor's details its scripts and letters ask for, in the order of
+        ALERTS["placeholders"]: the fields of the page's "Your details" form."""
+        found = {name for action in self.acts_on_page
+                 for text in (action.script, action.voicemail, action.subject, action.body)
+                 for name in placeholders.fields(action.parts(text))}
+        order = [name for _, name in (self.actions[0].placeholders if self.actions else ())]
+        return tuple(dict.fromkeys(name for name in order if name in found))

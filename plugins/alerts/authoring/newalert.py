@@ -23,16 +23,36 @@ deadline: {deadline}
 targets:
   - name: Your representative
     # role: Member of the House
-    # phone: +1 202-555-0100
     # email: office@example.org
     # url: https://example.org/find-your-representative
+    offices:
+      - name: Washington office
+        phone: +1 202-555-0100
+        # address: "123 Example Building, Washington, DC 20515"
+        hours: "Mo-Fr 09:00-17:00"
+        # timezone: America/New_York  (default: the alert's timezone)
+# A call, an email or a letter happens on the page: no url needed. Placeholders such
+# as [Your name] are filled in each reader's browser; [Target] is each target's name.
 actions:
   - label: Call your representative
-    url: tel:+12025550100
     kind: call
+    script: |
+      Hi, my name is [Your name] and I live in [Your ZIP code]. I'm calling to ask
+      [Target] to ...
+    # voicemail: Please call me back at [Your phone].
   # - label: Email your representative
-  #   url: https://example.org/email
   #   kind: email
+  #   subject: Please act before the deadline
+  #   body: |
+  #     Dear [Target],
+  #
+  #     ...
+  #
+  #     Sincerely,
+  #     [Your name], [Your ZIP code]
+  # - label: Sign the petition
+  #   url: https://example.org/petition
+  #   kind: petition
 # summary: One or two sentences for cards, feeds and search results.
 # image: images/photo.jpg
 # image_alt: What the photo shows, for people who cannot see it.

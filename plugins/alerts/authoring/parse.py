@@ -20,9 +20,16 @@ from pelican.utils import slugify
 
 from alerts.authoring import bodyimages, frontmatter, images, markdowns, mergetags
 from alerts.authoring.deadline import state as deadline_state
-from alerts.authoring.fields import ALERT_FIELDS, PAGE_FIELDS, line_of, parse_fields
+from alerts.authoring.fields import (
+    ALERT_FIELDS,
+    CONTEXT_KEYS,
+    PAGE_FIELDS,
+    line_of,
+    parse_fields,
+)
 from alerts.authoring.firstparagraph import first_paragraph
 from alerts.authoring.links import lookalike_warning
+from alerts.authoring.mailto import MAX_LENGTH
 from alerts.authoring.model import Alert, AlertImage
 from alerts.build.settings import alert_settings
 
@@ -126,7 +133,8 @@ class Parser:
         fallbacks = self.conf["merge_tags"]
         values = {key: self._merge_value(result, value, key, key, fallbacks, front.lines)
                   for key, value in front.values.items()}
-        parsed, problems = parse_fields(values, front.lines, table, self.site_zone)
+        parsed, problems = parse_fields(values, front.lines, table, self.site_zone,
+                                        {key: self.conf[key] for key in CONTEXT_KEYS})
         result.problems.extend((line, field, message, False)
                                for line, field, message in problems)
         body = self._merge(result, front.body, fallbacks, front.body_line, "body")
@@ -215,11 +223,16 @@ class Parser:
                                      self.photos)
             except images.ImageProblem as exc:
                 result.problems.append((front.lines.get("image", 1), "image", str(exc), False))
-        for action in parsed["actions"]:
-            warning = lookalike_warning(action.url, action.label)
+        for index, action in enumerate(parsed["actions"]):
+            warning = action.url and lookalike_warning(action.url, action.label)
             if warning:
                 result.problems.append((front.lines.get("actions", 1), "actions", warning,
                                         True))
+            if action.on_page and action.kind == "email":
+                targets = [t for t in parsed["targets"]
+                           if not action.target_names or t.name in action.target_names]
+                result.problems.extend(_long_mailto(action, targets, front.lines,
+                                                    f"actions[{index}].body"))
         slug = parsed.get("slug") or title_slug(parsed["title"], self.settings)
         if not slug:
             result.problems.append((front.lines.get("title", 1), "slug", "the title gives no "
@@ -244,6 +257,17 @@ class Parser:
                                  self.conf["closing_soon_hours"]),
             lines=dict(front.lines),
         )
+
+
+def _long_mailto(action, targets, lines, where) -> list:
+    """A warning for each email link past the length where mail programs cut them: the
+    page then opens the email with its subject only and asks to paste the letter."""
+    return [(line_of(lines, where), "actions",
+             f"{action.label}: the email to {target.name} makes a mailto: link of "
+             f"{len(action.mailto(target))} characters, over the {MAX_LENGTH} where mail "
+             "programs start to cut it; the page will ask readers to paste the letter, or "
+             "shorten the letter", True)
+            for target in targets if target.email and action.mailto_too_long(target)]
 
 
 def _pelican_metadata(parsed: dict, default_category: str) -> dict:

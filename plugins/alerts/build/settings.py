@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from phonenumbers import SUPPORTED_REGIONS
+
 from alerts.authoring.deadline import ConfigError
 from alerts.build.config import SettingsError, merged
+
+_PLACEHOLDER = re.compile(r"[^\W\d_][^\[\]\n]{0,58}")
+_FIELD = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
 #: The ALERTS setting is merged over these; any other key is an error.
 DEFAULTS = {
@@ -16,6 +22,18 @@ DEFAULTS = {
     "closing_soon_hours": 72,
     #: Email merge tags allowed in copy, each with the words that replace it.
     "merge_tags": {"First_Name": "friend"},
+    #: The country a phone number written without its +country code is read in (ISO 3166).
+    "phone_region": "US",
+    #: Placeholders a call script or letter may use, each with the visitor's detail that
+    #: fills it in their browser: name, zip, address, phone, city (the page's "Your
+    #: details" form asks for these), or a name of your own (asked with the placeholder
+    #: as its label). [Target] is always known: each target's name, at build time.
+    "placeholders": {
+        "Your name": "name", "Your ZIP code": "zip", "Your address": "address",
+        "Your phone": "phone", "Your city": "city",
+        "Tu nombre": "name", "Tu código postal": "zip", "Tu dirección": "address",
+        "Tu teléfono": "phone", "Tu ciudad": "city",
+    },
 }
 
 
@@ -34,6 +52,17 @@ def _check(conf: dict) -> None:
             isinstance(k, str) and isinstance(v, str) and "\n" not in v for k, v in tags.items()):
         raise SettingsError("ALERTS['merge_tags'] maps tag names to one line of text, e.g. "
                             "{'First_Name': 'friend'}")
+    region = conf["phone_region"]
+    if not isinstance(region, str) or region.upper() not in SUPPORTED_REGIONS:
+        raise SettingsError(f"ALERTS['phone_region'] = {region!r}: give a two-letter country "
+                            "code, e.g. 'US' or 'MX'")
+    names = conf["placeholders"]
+    if not isinstance(names, dict) or not names or not all(
+            isinstance(k, str) and _PLACEHOLDER.fullmatch(k) and isinstance(v, str)
+            and _FIELD.fullmatch(v) for k, v in names.items()):
+        raise SettingsError("ALERTS['placeholders'] maps each placeholder (capitalised words, "
+                            "without brackets) to the detail that fills it, e.g. "
+                            "{'Your name': 'name', 'Your ZIP code': 'zip'}")
 
 
 def check_siteurl(settings: dict) -> None:

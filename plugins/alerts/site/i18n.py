@@ -157,9 +157,16 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def register_strings(strings: dict[str, dict[str, str]]) -> None:
-    """Add a plugin's words; English is required for every key it adds."""
+    """Add a plugin's words; English is required for every key it adds. A key another
+    part of the site already gives a different word is refused: one would silently
+    replace the other everywhere it is used."""
     for lang, words in strings.items():
-        STRINGS.setdefault(lang, {}).update(words)
+        known = STRINGS.setdefault(lang, {})
+        for key, word in words.items():
+            if known.get(key, word) != word:
+                raise ValueError(f"interface word {key!r} ({lang}) is already "
+                                 f"{known[key]!r}; give {word!r} a key of its own")
+        known.update(words)
 
 
 def t(key: str, lang: str | None = None, **values) -> str:

@@ -81,6 +81,27 @@ class SiteURLs:
         return alert.url + cls.pdf_name(alert)
 
     @staticmethod
+    def letter(alert, target, office) -> str:
+        """A printable letter's page, in a folder beside the alert's page:
+        "act/<slug>/letters/<target>-<office>/"."""
+        return f"{alert.url}letters/{target.slug}-{office.slug}/"
+
+    @staticmethod
+    def letter_pdf(alert, target, office) -> str:
+        """That letter's PDF: "act/<slug>/letters/<target>-<office>.pdf"."""
+        return f"{alert.url}letters/{target.slug}-{office.slug}.pdf"
+
+    @staticmethod
+    def letters(alert) -> list[tuple[str, object, object]]:
+        """(page URL, target, office) of every letter the alert prints: one per target
+        office with an address, when the alert is not closed and has a letter on the page."""
+        letter = next((a for a in alert.actions if a.on_page and a.kind == "letter"), None)
+        if alert.state == "closed" or letter is None:
+            return []  # a closed alert's page offers no letter
+        return [(SiteURLs.letter(alert, target, office), target, office)
+                for target in alert.targets_of(letter) for office in target.letter_offices]
+
+    @staticmethod
     def beside(page_url: str, name: str) -> str:
         """A file published in a page's folder, e.g. its photos."""
         return page_url + name
