@@ -154,6 +154,10 @@ def _actions(rng: random.Random, slug: str) -> list[str]:
             f"https://example.org/act/{slug}/{kind}"
         lines += [f"  - label: {_quote(f'{kind.capitalize()} now')}", f"    url: {url}",
                   f"    kind: {kind}"]
+        if kind == "event":  # an evening meeting, some weeks from now
+            day = (NOW + timedelta(days=rng.randint(7, 60))).date()
+            lines += [f"    start: {day}T18:00", f"    end: {day}T20:00",
+                      "    location: City Hall, Room 200"]
     return lines
 
 

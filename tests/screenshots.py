@@ -1,5 +1,6 @@
 """PNG screenshots of a built site for docs/: an alert page wide and on a phone, its print
-view, its call section, the home page, and the first page of a printed letter.
+view, its call section, the home page, a closed alert with its outcome, and the first
+page of a printed letter.
 Usage: python tests/screenshots.py OUTPUTDIR DOCSDIR"""
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ def pick_alert(output: Path) -> str:
     return (with_photo or live)[0]
 
 
+def pick_outcome(output: Path) -> str | None:
+    """A closed alert that says what it achieved, for the outcome's picture."""
+    for index in sorted((output / "alerts").glob("*/index.html")):
+        if 'class="outcome ' in index.read_text("utf-8"):
+            return index.parent.relative_to(output).as_posix() + "/"
+    return None
+
+
 def build_time() -> datetime | None:
     """The build's "now", so the page's script shows what the build showed."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -60,6 +69,9 @@ def main(argv: list[str]) -> int:
         ("alert-call.png", alert, PHONE, "screen", "section[data-act=call]"),
         ("home.png", "", DESKTOP, "screen", True),
     ]
+    won = pick_outcome(output)
+    if won:
+        shots.append(("alert-outcome.png", won, DESKTOP, "screen", ".alert-header"))
     with serving(output) as server, sync_playwright() as playwright:
         browser = launch(playwright)
         for name, path, viewport, media, full in shots:

@@ -63,7 +63,7 @@ def sample_pages(clone: Path) -> list[str]:
     """The page folder of every published sample alert, as the README promises them."""
     output = clone / "output" / "alerts"
     return sorted(str(p.parent.relative_to(output)) for p in output.rglob("index.html")
-                  if "letters" not in p.relative_to(output).parts)
+                  if not {"letters", "embed"} & set(p.relative_to(output).parts))
 
 
 def published_sources(clone: Path) -> list[Path]:

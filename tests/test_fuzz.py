@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alerts.authoring import frontmatter
-from alerts.authoring.fields import ALERT_FIELDS, parse_fields
+from alerts.authoring.fields import ALERT_FIELDS, DATED, parse_fields
 from alerts.authoring.links import URLError, check_url, lookalike_warning
 from alerts.authoring.model import Action, Target
+from alerts.authoring.outcomes import OUTCOMES, Update
 
 FAST = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -73,6 +74,11 @@ PARSED = {
     **{key: _texts for key in ("authors", "tags", "hashtags")},
     "targets": lambda v: isinstance(v, tuple) and v and all(isinstance(t, Target) for t in v),
     "actions": lambda v: isinstance(v, tuple) and v and all(isinstance(a, Action) for a in v),
+    "updates": lambda v: isinstance(v, tuple) and v and all(isinstance(u, Update) for u in v),
+    "outcome": lambda v: v in OUTCOMES,
+    "outcome_date": lambda v: isinstance(v, datetime) and v.tzinfo is not None,
+    "outcome_text": lambda v: isinstance(v, str) and v.strip() == v != "",
+    "follow_up": lambda v: isinstance(v, str) and v.startswith(("alerts/", "https://")),
 }
 #: A message says what is wrong and then how to put it right: `…; how to fix it`, a
 #: `did you mean …?`, an example (`e.g. …`), or what to write in so many words.
@@ -99,6 +105,9 @@ VALID_ALERT = {
                  "kind": "petition"}],
     "image": "images/x.jpg", "image_alt": "A park.", "image_caption": "The park.",
     "share_text": "Save it", "hashtags": ["SavePark"],
+    "updates": [{"date": "2026-11-22T10:00", "text": "The vote is delayed."}],
+    "outcome": "won", "outcome_date": "2026-12-21", "outcome_text": "The park stays.",
+    "follow_up": "alerts/next-one",
 }
 #: Arbitrary mappings, and the valid alert with some fields dropped or replaced by
 #: arbitrary values (so that each parser's success is checked as often as its failures).
@@ -140,8 +149,7 @@ def test_any_field_values_give_values_or_problems(values):
     for key, field in ALERT_FIELDS.items():
         if values.get(key) is not None and key not in parsed:
             # Dates are left unread when the timezone they are read in is wrong.
-            assert key in troubled or (key in ("date", "modified", "deadline")
-                                       and "timezone" in troubled), key
+            assert key in troubled or (key in DATED and "timezone" in troubled), key
         elif values.get(key) is None and field.required:
             assert key in troubled, key
 

@@ -8,11 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MINIMAL_ALERT, build_site
+from conftest import MINIMAL_ALERT, ROOT, build_site
 from photos import poster_photo
 
+from alerts.build.staging import load_settings
 from alerts.site import headers
 from alerts.site.headers import CONTENT_SECURITY_POLICY
+from alerts.site.urls import SiteURLs
 
 PAGE = {
     "alerts/clinic.md": MINIMAL_ALERT,
@@ -122,9 +124,12 @@ def test_new_tab_links_cannot_reach_back(site):
 
 
 def test_build_writes_headers_files(site):
-    assert (site / "_headers").read_text("utf-8") == headers.netlify_headers(headers.policies())
+    # The embed pages' own rules follow the site-wide one (tests/test_embeds.py).
+    framed = SiteURLs(load_settings(ROOT / "pelicanconf.py")).embed_patterns()
+    assert (site / "_headers").read_text("utf-8") == headers.netlify_headers(
+        headers.policies(), framed)
     assert (site / "nginx-headers.conf").read_text("utf-8") == headers.nginx_snippet(
-        headers.policies())
+        headers.policies(), framed)
 
 
 def _parse_netlify(text: str) -> dict[str, str]:
@@ -135,7 +140,9 @@ def _parse_netlify(text: str) -> dict[str, str]:
 
 
 def test_headers_file_formats(tmp_path):
-    headers.write_headers(SimpleNamespace(output_path=tmp_path / "out"))
+    # A site with no embed pages: the site-wide rule alone.
+    headers.write_headers(SimpleNamespace(output_path=tmp_path / "out",
+                                          urls=SimpleNamespace(embed_patterns=list)))
     netlify = _parse_netlify((tmp_path / "out" / "_headers").read_text("utf-8"))
     nginx = {}
     for line in (tmp_path / "out" / "nginx-headers.conf").read_text("utf-8").splitlines():

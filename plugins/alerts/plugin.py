@@ -14,8 +14,10 @@ from alerts.build import state as buildstate
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
 from alerts.reader import AlertReader
-from alerts.site import acts, headers, i18n, listings
+from alerts.site import acts, calendars, feeds, headers, i18n, listings
+from alerts.site.embeds import EmbedPageGenerator, add_embed_helpers
 from alerts.site.letters import LetterPageGenerator
+from alerts.site.outcomes import VictoriesGenerator
 from alerts.site.targets import TargetPageGenerator
 from alerts.site.urls import SiteURLs
 
@@ -42,6 +44,9 @@ def initialize(pelican) -> None:
         photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"),
         steps=pipeline.collect(pelican.plugins),
     ))
+    # Our feeds step writes FEED_ALL_ATOM (open alerts and updates only; SiteURLs has
+    # read where): Pelican's own would list every article, closed ones included.
+    settings["FEED_ALL_ATOM"] = None
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
     settings.setdefault("JINJA_GLOBALS", {}).update({
@@ -64,6 +69,7 @@ def initialize(pelican) -> None:
         "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
     })
     acts.add_template_helpers(settings)
+    add_embed_helpers(settings)
     for step in state.steps:
         if step.setup is not None:
             step.setup(pelican)
@@ -84,7 +90,7 @@ def sort_alerts(generator) -> None:
 def get_generators(pelican):
     if not _in_this_build(pelican.settings):
         return ()
-    return (TargetPageGenerator, LetterPageGenerator)
+    return (TargetPageGenerator, LetterPageGenerator, VictoriesGenerator, EmbedPageGenerator)
 
 
 def publish_images(state) -> None:
@@ -114,6 +120,8 @@ def run_finalized(pelican) -> None:
 #: The alerts plugin's own steps; the sharing and print plugins add theirs.
 ALERT_STEPS = (
     pipeline.Step("photos", publish_images, needs=("pages",)),
+    pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
+    pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
 )
 

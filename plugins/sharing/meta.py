@@ -144,6 +144,30 @@ def article_ld(alert, share: dict, sitename: str, site_url: str, url: str, image
         data["expires"] = alert.deadline.isoformat()
     if alert.tags:
         data["keywords"] = list(alert.tags)
+    data["potentialAction"] = action_ld(alert, url)
+    return data
+
+
+#: schema.org's actionStatus of an alert's action: open until the deadline; then done,
+#: or failed when it was lost or withdrawn.
+_STATUS = {"won": "CompletedActionStatus", "mixed": "CompletedActionStatus",
+           "lost": "FailedActionStatus", "withdrawn": "FailedActionStatus"}
+
+
+def action_ld(alert, url: str) -> dict:
+    """schema.org Action for the alert's primary action, with its state."""
+    action = alert.primary_action
+    if alert.state != "closed":
+        status = "ActiveActionStatus"
+    else:
+        status = _STATUS.get(alert.outcome, "CompletedActionStatus")
+    data = {"@type": "Action", "name": action.label,
+            "actionStatus": f"https://schema.org/{status}"}
+    target = action.url or (url + action.href if url else None)
+    if target:
+        data["target"] = target
+    if alert.deadline is not None:
+        data["endTime"] = alert.deadline.isoformat()
     return data
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from alerts.build.staging import load_settings
 from alerts.preview.serve import SiteHandler
+from alerts.site.urls import SiteURLs
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
@@ -29,7 +31,8 @@ PHONE = {"width": 375, "height": 667}
 #: Page types every gate visits. The alert kinds are found in the built site
 #: (see `page_types`), so the sample content can change without editing the tests.
 PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
-              "archive", "tag", "tags", "target", "targets", "about", "404"]
+              "archive", "tag", "tags", "target", "targets", "about", "404", "embed",
+              "embed-list"]
 
 
 class _Handler(SiteHandler):
@@ -131,7 +134,8 @@ def page_types(output: Path) -> dict[str, str]:
                              "gates need one of each (open, closing, closed, no deadline)")
 
     def first_translation() -> str:
-        pages = sorted((output / "alerts").glob("*/*/index.html"))
+        pages = [p for p in sorted((output / "alerts").glob("*/*/index.html"))
+                 if _soup(p).find(attrs={"data-alert": True})]  # not an alert's embed
         assert pages, "the built site has no translated alert page (alerts/<slug>/<lang>/)"
         return pages[0].parent.relative_to(output).as_posix() + "/"
 
@@ -156,6 +160,10 @@ def page_types(output: Path) -> dict[str, str]:
         "about": "about/",
         "404": "404.html",
     }
+    # What partner sites frame (plugins/alerts/site/embeds.py): the open alert's embed,
+    # and every open alert's.
+    types["embed"] = SiteURLs.embed_of(types["open"])
+    types["embed-list"] = SiteURLs(load_settings(ROOT / "pelicanconf.py")).embed_open_alerts
     for kind, path in types.items():
         file = output / (path + "index.html" if path == "" or path.endswith("/") else path)
         assert file.is_file(), f"{kind}: {file} was not built"

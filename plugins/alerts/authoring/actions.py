@@ -1,7 +1,8 @@
 """The `actions` field: what the alert asks readers to do, and how the page helps them.
 
 A call, an email or a letter needs no `url`: the page gives the numbers to call with a
-script, an email to edit and send, a letter to print. Any other action is a link.
+script, an email to edit and send, a letter to print. Any other action is a link. An
+event also says when (`start`, `end`) and where (`location`); calendars list it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from itertools import pairwise
 
 from alerts.authoring import mailto
+from alerts.authoring.deadline import DateError, parse_moment
 from alerts.authoring.links import URLError, check_url
 from alerts.authoring.model import ACTION_KINDS, Action
 from alerts.authoring.placeholders import PlaceholderError, split
@@ -26,7 +28,10 @@ from alerts.authoring.values import (
 
 #: The keys each kind may have beyond label, url and kind.
 TEXTS = {"call": ("script", "voicemail"), "email": ("subject", "body"), "letter": ("body",)}
-KEYS = ("label", "url", "kind", "targets", "script", "voicemail", "subject", "body")
+KEYS = ("label", "url", "kind", "targets", "script", "voicemail", "subject", "body",
+        "start", "end", "location")
+#: The keys only an event has: when it starts and ends, and where it happens.
+EVENT_KEYS = ("start", "end", "location")
 #: A line of a letter shorter than this keeps its line break ("Sincerely,", an address);
 #: a longer one is prose wrapped in the file, joined to the next line.
 SHORT_LINE = 50
@@ -63,7 +68,7 @@ def _flowed(lines: list[str]) -> str:
     return joined
 
 
-def _action(item, number: int, context: dict, targets) -> Action:
+def _action(item, number: int, context: dict, targets, tz) -> Action:
     if not isinstance(item, dict):
         raise FieldError("each action is a mapping, e.g. {label: Call your representative, "
                          "kind: call}")
@@ -98,6 +103,7 @@ def _action(item, number: int, context: dict, targets) -> Action:
         value = errors.run(f".{key}", _text, key, item[key], context["placeholders"])
         if value is not None:
             texts[key] = value
+    when = _event(item, kind, name, tz, errors)
     names = ()
     if item.get("targets") is not None:
         names = errors.run(".targets", _target_names, item["targets"], targets, kind) or ()
@@ -121,7 +127,48 @@ def _action(item, number: int, context: dict, targets) -> Action:
     errors.raise_any()
     return Action(label, url, kind, number, texts.get("script"), texts.get("voicemail"),
                   texts.get("subject"), texts.get("body"),
-                  tuple(context["placeholders"].items()), tuple(names))
+                  tuple(context["placeholders"].items()), tuple(names), **when)
+
+
+def _event(item: dict, kind: str, name: str, tz, errors: Errors) -> dict:
+    """An event's start, end and location, read as the deadline is (in the alert's
+    zone `tz`; a bare date is the start of that day for `start`, its end for `end`).
+    Any other kind of action with one of them is an error."""
+    given = [key for key in EVENT_KEYS if item.get(key) is not None]
+    if kind != "event":
+        for key in given:
+            errors.add(f".{key}", f"{name}: {key}: only an event action has a {key}; "
+                       "remove it or set `kind: event`")
+        return {}
+    if "start" not in given:
+        errors.add(".start", f"{name}: an event needs `start:`, when it begins, as ISO "
+                   "8601, e.g. start: 2016-07-15T18:00 (and `end:`, `location:`)")
+    found = {}
+    if tz is not None:  # else the alert's zone is wrong, and that is the problem reported
+        for key in ("start", "end"):
+            if key in given:
+                found[key] = errors.run(f".{key}", _moment, name, key, item[key], tz)
+    start, end = found.get("start"), found.get("end")
+    if start is not None and end is not None and end <= start:
+        errors.add(".end", f"{name}: end: {end.isoformat()} is not after start "
+                   f"{start.isoformat()}; check both")
+    if "location" in given:
+        found["location"] = errors.run(".location", _place, name, item["location"])
+    return found
+
+
+def _moment(name: str, key: str, value, tz):
+    try:
+        return parse_moment(value, tz, end_of_day=key == "end")
+    except DateError as exc:
+        raise FieldError(f"{name}: {key}: {exc}") from None
+
+
+def _place(name: str, value) -> str:
+    try:
+        return text(value, 300, "place (an address, or 'Online')")
+    except FieldError as exc:
+        raise FieldError(f"{name}: location: {exc}") from None
 
 
 def _target_names(value, targets, kind: str) -> tuple[str, ...]:
@@ -167,6 +214,7 @@ def actions(value, parsed: dict) -> tuple[Action, ...]:
         raise FieldError("is a single text; write a list of actions, each with label and kind")
     items = one_or_many(value, "action")
     context, targets = parsed["_context"], parsed.get("targets")
+    tz = parsed.get("timezone")  # None: the alert's zone is wrong (reported there)
     numbered = iter(range(1, len(items) + 1))
-    return each(items, lambda item: _action(item, next(numbered), context, targets),
+    return each(items, lambda item: _action(item, next(numbered), context, targets, tz),
                 listed=isinstance(value, list))

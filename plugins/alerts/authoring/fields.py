@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from alerts.authoring import outcomes
 from alerts.authoring.actions import actions
 from alerts.authoring.contacts import targets
 from alerts.authoring.deadline import DateError, parse_moment, zone
@@ -147,6 +148,12 @@ ALERT_FIELDS: dict[str, Field] = {
     # Its length with the link and hashtags is checked by the sharing plugin (X's rules).
     "share_text": Field(_plain(1000, "share text")),
     "hashtags": Field(_hashtags),
+    # After date and deadline: each is checked against them and the build's "now".
+    "updates": Field(outcomes.updates),
+    "outcome": Field(outcomes.outcome),
+    "outcome_date": Field(outcomes.outcome_date),
+    "outcome_text": Field(outcomes.outcome_text),
+    "follow_up": Field(outcomes.follow_up),
 }
 
 PAGE_FIELDS: dict[str, Field] = {
@@ -166,9 +173,13 @@ def line_of(lines: dict[str, int], where: str) -> int:
     return 1
 
 
-#: What field parsers know beyond the file: ALERTS["phone_region"] and ["placeholders"].
+#: Fields read in the alert's zone: skipped when the zone itself was wrong.
+DATED = ("date", "deadline", "modified", "updates", "outcome_date")
+
+#: What field parsers know beyond the file: ALERTS["phone_region"] and ["placeholders"],
+#: and the build's "now" (None: checks against it are skipped).
 CONTEXT_KEYS = ("phone_region", "placeholders")
-DEFAULT_CONTEXT = {key: ALERT_DEFAULTS[key] for key in CONTEXT_KEYS}
+DEFAULT_CONTEXT = {**{key: ALERT_DEFAULTS[key] for key in CONTEXT_KEYS}, "now": None}
 
 
 def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
@@ -187,7 +198,7 @@ def parse_fields(values: dict, lines: dict[str, int], table: dict[str, Field],
                 problems.append((1, key, f"is required; add a `{key}:` line to the "
                                  "front-matter"))
             continue
-        if key in ("date", "deadline", "modified") and parsed.get("timezone") is None:
+        if key in DATED and parsed.get("timezone") is None:
             continue  # the zone itself was wrong: that is the problem to report
         try:
             parsed[key] = field.parse(values[key], parsed)

@@ -76,6 +76,11 @@ class Action:
     placeholders: tuple[tuple[str, str], ...] = ()
     #: The names of the targets it is for; empty: every target (see Alert.targets_of).
     target_names: tuple[str, ...] = ()
+    #: An event (kind event): when it starts and ends (aware, in the alert's zone; end
+    #: None: not given) and where, as one line of text. Calendars list it as a VEVENT.
+    start: datetime | None = None
+    end: datetime | None = None
+    location: str | None = None
 
     @property
     def on_page(self) -> bool:
@@ -162,6 +167,16 @@ class Alert:
     #: open, closing or closed at the build's "now", decided as the file is read
     #: (see alerts.authoring.deadline.state).
     state: str = OPEN
+    #: Dated notes, newest first (alerts.authoring.outcomes.Update).
+    updates: tuple = ()
+    #: Once closed: won, lost, withdrawn or mixed, when, and in a sentence.
+    outcome: str | None = None
+    outcome_date: datetime | None = None
+    outcome_text: str | None = None
+    #: What to do next, as written: "alerts/<slug>" or a web address; and where it
+    #: leads, filled in once every file has been read (alerts.site.outcomes).
+    follow_up: str | None = None
+    follow_up_url: str | None = field(default=None, compare=False)
     #: Every language version of this alert, this one included, original first; empty
     #: when it has no translation. Filled in once every file has been read.
     versions: tuple[Version, ...] = field(default=(), compare=False, repr=False)

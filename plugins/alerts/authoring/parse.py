@@ -10,7 +10,7 @@ is made, once per build.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -134,7 +134,8 @@ class Parser:
         values = {key: self._merge_value(result, value, key, key, fallbacks, front.lines)
                   for key, value in front.values.items()}
         parsed, problems = parse_fields(values, front.lines, table, self.site_zone,
-                                        {key: self.conf[key] for key in CONTEXT_KEYS})
+                                        {**{key: self.conf[key] for key in CONTEXT_KEYS},
+                                         "now": self.now})
         result.problems.extend((line, field, message, False)
                                for line, field, message in problems)
         body = self._merge(result, front.body, fallbacks, front.body_line, "body")
@@ -233,6 +234,10 @@ class Parser:
                            if not action.target_names or t.name in action.target_names]
                 result.problems.extend(_long_mailto(action, targets, front.lines,
                                                     f"actions[{index}].body"))
+        updates = tuple(replace(u, html=self.render(u.text)) for u in parsed.get("updates", ()))
+        if any("<img" in u.html for u in updates):
+            result.problems.append((front.lines.get("updates", 1), "updates", "an update "
+                                    "cannot show a photo; put photos in the body", False))
         slug = parsed.get("slug") or title_slug(parsed["title"], self.settings)
         if not slug:
             result.problems.append((front.lines.get("title", 1), "slug", "the title gives no "
@@ -251,6 +256,9 @@ class Parser:
             deadline=parsed.get("deadline"), modified=parsed.get("modified"),
             image=image, hashtags=parsed.get("hashtags", ()), tags=parsed.get("tags", ()),
             authors=authors, translation=translation, draft=draft,
+            updates=updates,
+            outcome=parsed.get("outcome"), outcome_date=parsed.get("outcome_date"),
+            outcome_text=parsed.get("outcome_text"), follow_up=parsed.get("follow_up"),
             # "now" and the closing window are known before any file is read: the state
             # is decided here, once, and never patched in later.
             state=deadline_state(parsed.get("deadline"), self.now,

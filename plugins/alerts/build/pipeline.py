@@ -13,7 +13,9 @@ provides stops the build with a message naming the plugin to add.
     pages     Pelican writes every page
     photos    published without metadata          ("finalized" phase, in this order)
     cards     social cards (sharing)
-    pdfs      one PDF per alert page (printpdf)
+    pdfs      one PDF per alert page and per letter (printpdf)
+    calendars each alert's deadline.ics and the site's calendar.ics
+    feeds     the Atom feeds and the JSON Feed of open alerts, updates and outcomes
     headers   _headers and nginx-headers.conf
     swap      the staging folder replaces the output (alerts.build.staging)
 """
@@ -28,7 +30,7 @@ from alerts.authoring.deadline import ConfigError
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "photos", "cards", "pdfs", "headers")
+ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "feeds", "headers")
 PHASES = ("listed", "finalized")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +14,9 @@ from alerts.build.config import SettingsError, merged
 
 _PLACEHOLDER = re.compile(r"[^\W\d_][^\[\]\n]{0,58}")
 _FIELD = re.compile(r"[a-z][a-z0-9_]{0,30}")
+#: An ISO 8601 duration as a calendar alarm takes it (RFC 5545 dur-value): weeks, or days
+#: and a time; no years or months, whose length varies.
+_DURATION = re.compile(r"P(?:(\d+)W|(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?)")
 
 #: The ALERTS setting is merged over these; any other key is an error.
 DEFAULTS = {
@@ -34,12 +38,33 @@ DEFAULTS = {
         "Tu nombre": "name", "Tu código postal": "zip", "Tu dirección": "address",
         "Tu teléfono": "phone", "Tu ciudad": "city",
     },
+    #: How long before a deadline or an event the calendars (deadline.ics, calendar.ics)
+    #: remind: an ISO 8601 duration such as "P1D" (a day), "PT2H" (two hours) or
+    #: "P1DT12H"; None for no reminder.
+    "reminder": "P1D",
 }
 
 
 def alert_settings(settings: dict) -> dict:
     """ALERTS merged over DEFAULTS and checked, once per build (kept in the settings)."""
     return merged(settings, "ALERTS", DEFAULTS, _check)
+
+
+def reminder(settings: dict) -> timedelta | None:
+    """ALERTS["reminder"] as a timedelta (None: no reminder), checked with the rest."""
+    value = alert_settings(settings)["reminder"]
+    return None if value is None else parse_duration(value)
+
+
+def parse_duration(value: str) -> timedelta:
+    """"P1D", "PT2H", "P1DT12H", "P2W" as a timedelta; anything else is a SettingsError."""
+    match = _DURATION.fullmatch(value.strip().upper()) if isinstance(value, str) else None
+    if match is None or not any(match.groups()):
+        raise SettingsError(f"ALERTS['reminder'] = {value!r}: give an ISO 8601 duration, "
+                            "e.g. 'P1D' (a day before), 'PT2H' (two hours) or 'P1DT12H', "
+                            "or None for no reminder")
+    weeks, days, hours, minutes, seconds = (int(n or 0) for n in match.groups())
+    return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _check(conf: dict) -> None:
@@ -63,6 +88,8 @@ def _check(conf: dict) -> None:
         raise SettingsError("ALERTS['placeholders'] maps each placeholder (capitalised words, "
                             "without brackets) to the detail that fills it, e.g. "
                             "{'Your name': 'name', 'Your ZIP code': 'zip'}")
+    if conf["reminder"] is not None:
+        parse_duration(conf["reminder"])
 
 
 def check_siteurl(settings: dict) -> None:

@@ -3,12 +3,18 @@
 Pages carry the Content-Security-Policy and Referrer-Policy as <meta> tags too, but a
 meta CSP cannot say `frame-ancestors`, and X-Content-Type-Options and
 Permissions-Policy exist only as headers. The build writes the same policies in the
-two forms hosts read: `_headers` (Netlify, Cloudflare Pages) and `nginx-headers.conf`
-(`include` it inside a `server` or `location` block).
+two forms hosts read: `_headers` (Cloudflare Pages, Netlify) and `nginx-headers.conf`
+(`include` it inside the `server` block).
+
+No page may be framed by another site (clickjacking), except the embed pages partner
+sites carry (alerts.site.embeds): their paths come from SiteURLs.embed_patterns, and
+they get `frame-ancestors *` and no X-Frame-Options instead.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 #: Every page's policy: nothing from another site, no inline script, no plugins. Pages
@@ -31,34 +37,79 @@ PERMISSIONS_POLICY = (
 HEADERS_FILE = "_headers"
 NGINX_FILE = "nginx-headers.conf"
 
+#: The headers whose values differ on the pages other sites may frame.
+FRAMING = ("Content-Security-Policy", "X-Frame-Options")
 
-def policies() -> list[tuple[str, str]]:
-    """Every header the site is served with, as (name, value), in a fixed order."""
+
+def policies(framed: bool = False) -> list[tuple[str, str]]:
+    """Every header a page is served with, as (name, value), in a fixed order. A framed
+    page (an embed) may be shown in a frame on any site; every other page on none."""
     csp = CONTENT_SECURITY_POLICY.rstrip("; ")
-    return [
+    ancestors = "*" if framed else "'none'"
+    headers = [
         # Only a header can forbid framing: a <meta> CSP ignores frame-ancestors.
-        ("Content-Security-Policy", f"{csp}; frame-ancestors 'none'"),
+        ("Content-Security-Policy", f"{csp}; frame-ancestors {ancestors}"),
         ("Referrer-Policy", REFERRER_POLICY),
         ("X-Content-Type-Options", "nosniff"),
         ("Permissions-Policy", PERMISSIONS_POLICY),
-        ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers that predate it
     ]
+    if not framed:  # X-Frame-Options can only forbid framing, or allow the same origin
+        headers.append(("X-Frame-Options", "DENY"))  # for browsers before frame-ancestors
+    return headers
 
 
-def netlify_headers(headers: list[tuple[str, str]]) -> str:
-    """The `_headers` file: one rule for every path."""
-    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+def framed_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`headers` as a framed page gets them: its own CSP, and no X-Frame-Options."""
+    csp = dict(policies(framed=True))["Content-Security-Policy"]
+    return [(name, csp if name == "Content-Security-Policy" else value)
+            for name, value in headers if name != "X-Frame-Options"]
 
 
-def nginx_snippet(headers: list[tuple[str, str]]) -> str:
-    """`add_header` lines; `always` sends them with error pages (404) as well."""
+def netlify_headers(headers: list[tuple[str, str]], framed_paths: Sequence[str] = ()) -> str:
+    """The `_headers` file: one rule for every path, then one per framed path.
+
+    A request gets the headers of every rule that matches it, in order. Cloudflare Pages
+    joins two values of one header with a comma, which for a CSP means both policies
+    apply, so a framed path's rule first detaches (`! Name`) the site-wide framing
+    headers, then sets its own CSP."""
+    text = "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    framed = [(n, v) for n, v in framed_headers(headers) if n in FRAMING]
+    for path in framed_paths:
+        text += f"\n# An embed page (alerts.site.embeds): any site may frame it.\n{path}\n"
+        text += "".join(f"  ! {name}\n" for name in FRAMING)
+        text += "".join(f"  {name}: {value}\n" for name, value in framed)
+    return text
+
+
+def path_regex(pattern: str) -> str:
+    """A `_headers` rule path as a regular expression (Python's and nginx's PCRE read it
+    alike), as Cloudflare Pages matches it: `:name` one path segment, `*` anything, the
+    rest as written, the whole path."""
+    parts = re.split(r"(\*|:[A-Za-z]\w*)", pattern)
+    return "^" + "".join(
+        ".*" if part == "*" else "[^/]+" if part.startswith(":") and len(part) > 1
+        else re.sub(r"([.^$+?()\[\]{}|\\])", r"\\\1", part) for part in parts) + "$"
+
+
+def _add_header(name: str, value: str, indent: str = "") -> str:
+    if '"' in value or "\\" in value:
+        raise ValueError(f"header {name} cannot be written as an nginx string: {value!r}")
+    return f'{indent}add_header {name} "{value}" always;\n'
+
+
+def nginx_snippet(headers: list[tuple[str, str]], framed_paths: Sequence[str] = ()) -> str:
+    """`add_header` lines for every page, then a `location` per framed path with its
+    own full set (`always` sends them with error pages, such as 404, as well)."""
     lines = ["# Security headers for the alerts site, written by the build; include this\n"
              "# file in the server block (nginx does not inherit add_header into a\n"
              "# location that has add_header lines of its own).\n"]
-    for name, value in headers:
-        if '"' in value or "\\" in value:
-            raise ValueError(f"header {name} cannot be written as an nginx string: {value!r}")
-        lines.append(f'add_header {name} "{value}" always;\n')
+    lines += [_add_header(name, value) for name, value in headers]
+    for path in framed_paths:
+        lines.append(f"\n# An embed page (alerts.site.embeds): any site may frame it. Files\n"
+                     f"# are served here from the server's root, as elsewhere.\n"
+                     f'location ~ "{path_regex(path)}" {{\n')
+        lines += [_add_header(name, value, "    ") for name, value in framed_headers(headers)]
+        lines.append("}\n")
     return "".join(lines)
 
 
@@ -66,6 +117,6 @@ def write_headers(state) -> None:
     """The "headers" step: write `_headers` and `nginx-headers.conf` into the output."""
     output = Path(state.output_path)
     output.mkdir(parents=True, exist_ok=True)
-    headers = policies()
-    (output / HEADERS_FILE).write_text(netlify_headers(headers), "utf-8")
-    (output / NGINX_FILE).write_text(nginx_snippet(headers), "utf-8")
+    headers, framed = policies(), state.urls.embed_patterns()
+    (output / HEADERS_FILE).write_text(netlify_headers(headers, framed), "utf-8")
+    (output / NGINX_FILE).write_text(nginx_snippet(headers, framed), "utf-8")

@@ -8,7 +8,7 @@ from collections import defaultdict
 from alerts.authoring.model import CLOSED
 from alerts.build import state as buildstate
 from alerts.build.problems import display_path
-from alerts.site import translations
+from alerts.site import outcomes, translations
 
 
 def sort_alerts(generator) -> None:
@@ -28,6 +28,7 @@ def sort_alerts(generator) -> None:
               if hasattr(a, "alert")]
     listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems,
                                drafts=drafts, failed=state.failed_slugs)
+    outcomes.resolve_follow_ups(state.alerts, [a.alert for a in drafts], state.problems)
 
     originals = sorted((listed[a.alert.slug] for a in generator.articles
                         if hasattr(a, "alert")), key=listing_order)
@@ -43,6 +44,7 @@ def sort_alerts(generator) -> None:
     generator.context.update({
         "open_alerts": open_alerts,
         "closed_alerts": closed,
+        "won_alerts": outcomes.won(closed),
         "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
     })
 

@@ -27,6 +27,22 @@ DEFAULTS = {
     "TARGETS_URL": "targets/",
     #: Where the index is written.
     "TARGETS_SAVE_AS": "targets/index.html",
+    #: Every open alert as a compact list for partner sites to frame (alerts.site.embeds).
+    #: Each alert's own embed is `<its page>embed/`, beside its page.
+    "EMBED_OPEN_ALERTS_URL": "embed/open-alerts/",
+    #: Where that list is written: EMBED_OPEN_ALERTS_URL's folder and its index.html.
+    "EMBED_OPEN_ALERTS_SAVE_AS": "embed/open-alerts/index.html",
+    #: The site's calendar (RFC 5545) of every open alert's deadline and events.
+    "CALENDAR_SAVE_AS": "calendar.ics",
+    #: The page of won alerts.
+    "VICTORIES_URL": "victories/",
+    #: Where that page is written: VICTORIES_URL's folder and its index.html.
+    "VICTORIES_SAVE_AS": "victories/index.html",
+    #: The Atom feed of closed alerts' outcomes (FEED_ALL_ATOM: open alerts and their
+    #: updates); None for none.
+    "OUTCOMES_FEED_ATOM": "feeds/outcomes.atom.xml",
+    #: The JSON Feed 1.1 of open alerts and their updates; None for none.
+    "JSON_FEED": "feeds/alerts.json",
 }
 #: Alert page layouts, by the setting prefix Pelican reads for each kind of alert.
 _ALERT_KINDS = {(False, False): "ARTICLE", (True, False): "ARTICLE_LANG",
@@ -41,7 +57,7 @@ class SiteURLs:
         self.settings = settings
         for prefix in _ALERT_KINDS.values():
             _check_alert_layout(prefix, settings)
-        for key in ("TARGET", "TARGETS"):
+        for key in ("TARGET", "TARGETS", "VICTORIES", "EMBED_OPEN_ALERTS"):
             url, save_as = self._get(f"{key}_URL"), self._get(f"{key}_SAVE_AS")
             if not url.endswith("/") or save_as != SiteURLs.page_file(url):
                 raise SettingsError(
@@ -49,6 +65,8 @@ class SiteURLs:
                     f"and its index.html, e.g. {DEFAULTS[key + '_URL']!r} and "
                     f"{DEFAULTS[key + '_SAVE_AS']!r}", source=settings_file(settings))
         self._target_slugs: dict[str, str] = {}
+        # Read once: the alerts plugin writes this feed itself and switches Pelican's off.
+        self._feed = settings.get("FEED_ALL_ATOM")
 
     def _get(self, key: str) -> str:
         value = self.settings.get(key)
@@ -80,6 +98,15 @@ class SiteURLs:
     def pdf(cls, alert) -> str:
         return alert.url + cls.pdf_name(alert)
 
+    #: The calendar file beside an alert's page: its deadline and events.
+    CALENDAR_NAME = "deadline.ics"
+
+    @classmethod
+    def calendar(cls, alert) -> str:
+        """The alert's calendar (alerts.site.calendars): "alerts/<slug>/deadline.ics";
+        its page links it as CALENDAR_NAME, relative."""
+        return alert.url + cls.CALENDAR_NAME
+
     @staticmethod
     def letter(alert, target, office) -> str:
         """A printable letter's page, in a folder beside the alert's page:
@@ -106,6 +133,42 @@ class SiteURLs:
         """A file published in a page's folder, e.g. its photos."""
         return page_url + name
 
+    # -- embeds for partner sites (alerts.site.embeds) --------------------------------
+
+    @staticmethod
+    def embed_of(page_url: str) -> str:
+        """The embed page of the alert page at `page_url`: a folder in its folder,
+        "alerts/<slug>/embed/"."""
+        return page_url + "embed/"
+
+    @classmethod
+    def embed(cls, alert) -> str:
+        return cls.embed_of(alert.url)
+
+    @staticmethod
+    def oembed(alert) -> str:
+        """The alert's oEmbed answer beside its page: "alerts/<slug>/oembed.json"."""
+        return alert.url + "oembed.json"
+
+    @property
+    def embed_open_alerts(self) -> str:
+        return self._get("EMBED_OPEN_ALERTS_URL")
+
+    @property
+    def embed_open_alerts_save_as(self) -> str:
+        return self._get("EMBED_OPEN_ALERTS_SAVE_AS")
+
+    def embed_patterns(self) -> list[str]:
+        """The URL paths of every embed page, as `_headers` rule paths (`:name` is one
+        path segment, the final `*` anything): each published alert layout with a
+        placeholder for each segment that has a field, "/alerts/:slug/embed/*" and
+        "/alerts/:slug/:lang/embed/*", then "/embed/open-alerts/*". Only these may be
+        framed by other sites (alerts.site.headers)."""
+        patterns = ["/" + self.embed_of(_placeholders(self.settings[f"{prefix}_URL"])) + "*"
+                    for prefix in ("ARTICLE", "ARTICLE_LANG")]  # drafts have no embed
+        patterns.append("/" + self.embed_open_alerts + "*")
+        return list(dict.fromkeys(patterns))
+
     # -- listing pages ----------------------------------------------------------------
 
     def target_slug(self, name: str) -> str:
@@ -129,6 +192,36 @@ class SiteURLs:
         return self._get("TARGETS_SAVE_AS")
 
     @property
+    def victories(self) -> str:
+        return self._get("VICTORIES_URL")
+
+    @property
+    def victories_save_as(self) -> str:
+        return self._get("VICTORIES_SAVE_AS")
+
+    @property
+    def outcomes_feed(self) -> str | None:
+        return self.settings.get("OUTCOMES_FEED_ATOM", DEFAULTS["OUTCOMES_FEED_ATOM"])
+
+    @property
+    def json_feed(self) -> str | None:
+        return self.settings.get("JSON_FEED", DEFAULTS["JSON_FEED"])
+
+    @property
+    def site_calendar(self) -> str:
+        """The site's calendar of every open alert, relative to SITEURL: CALENDAR_SAVE_AS."""
+        return self._get("CALENDAR_SAVE_AS")
+
+    @property
+    def site_calendar_subscription(self) -> str | None:
+        """The site's calendar as a `webcal://` address, which calendar apps subscribe
+        to; None without an absolute SITEURL (a preview build links it relative)."""
+        scheme, sep, rest = (self.settings.get("SITEURL") or "").rstrip("/").partition("://")
+        if not sep or scheme.lower() not in ("http", "https"):
+            return None
+        return f"webcal://{rest}/{self.site_calendar}"
+
+    @property
     def tags(self) -> str:
         return self.settings["TAGS_URL"]
 
@@ -138,7 +231,25 @@ class SiteURLs:
 
     @property
     def feed(self) -> str | None:
-        return self.settings.get("FEED_ALL_ATOM")
+        """The Atom feed of open alerts and their updates (FEED_ALL_ATOM)."""
+        return self._feed
+
+
+def _placeholders(layout: str) -> str:
+    """An alert layout as a `_headers` path: each segment with a field becomes one
+    placeholder named after its first field ("alerts/{slug}/" -> "alerts/:slug/"); a
+    name used twice is made longer (":slugx"): a rule may name a placeholder only once."""
+    segments, seen = [], set()
+    for segment in layout.split("/"):
+        names = [name for _, name, _, _ in string.Formatter().parse(segment) if name]
+        if names:
+            name = names[0]
+            while name in seen:
+                name += "x"
+            seen.add(name)
+            segment = ":" + name
+        segments.append(segment)
+    return "/".join(segments)
 
 
 @lru_cache(maxsize=64)  # a layout string is checked once per process, not per build

@@ -42,9 +42,10 @@ def layout_for(settings: dict, *, warn: bool = False) -> dict:
 
 
 def deadline_label(alert: Alert) -> str:
-    """"Closed", "Deadline Fri, Jul 15", or "" for an alert with no deadline."""
+    """"Won" (a closed alert's outcome), "Closed", "Deadline Fri, Jul 15", or "" for an
+    alert with no deadline."""
     if alert.state == CLOSED:
-        return t("closed", alert.lang)
+        return t(f"outcome_{alert.outcome}" if alert.outcome else "closed", alert.lang)
     if alert.deadline is not None:
         return f"{t('deadline', alert.lang)} {short_date(alert.deadline, alert.lang)}"
     return ""
