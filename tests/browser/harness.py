@@ -31,8 +31,8 @@ PHONE = {"width": 375, "height": 667}
 #: Page types every gate visits. The alert kinds are found in the built site
 #: (see `page_types`), so the sample content can change without editing the tests.
 PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
-              "archive", "tag", "tags", "target", "targets", "about", "404", "embed",
-              "embed-list"]
+              "archive", "victories", "tag", "tags", "target", "targets", "about", "404",
+              "embed", "embed-list"]
 
 
 class _Handler(SiteHandler):
@@ -153,6 +153,7 @@ def page_types(output: Path) -> dict[str, str]:
         "acts": first("acts", lambda i: i["acts"]),
         "home": "",
         "archive": "archive/",
+        "victories": "victories/",
         "tag": first_dir("tags"),
         "tags": "tags/",
         "target": first_dir("targets"),
