@@ -48,16 +48,30 @@ def headers_for(rules, path: str) -> dict[str, str]:
     return {name: ", ".join(values) for name, values in found.values()}
 
 
+def site_rules(rules_file: Path) -> list:
+    """The rules of a site's `_headers`, read again only when a build has replaced it
+    (not on every request: a page and its stylesheets, scripts and photos are many)."""
+    try:
+        stat = rules_file.stat()
+    except OSError:
+        return []
+    return _parsed(str(rules_file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int) -> list:
+    return read_rules(Path(path).read_text("utf-8"))
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Files from the output folder, with their `_headers` headers; a missing page gets
     the site's own 404.html. The `_headers` file itself is not served, as on those hosts."""
 
     def end_headers(self):
-        rules_file = Path(self.directory) / HEADERS_FILE
-        if rules_file.is_file():
+        rules = site_rules(Path(self.directory) / HEADERS_FILE)
+        if rules:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
-            for name, value in headers_for(read_rules(rules_file.read_text("utf-8")),
-                                           path).items():
+            for name, value in headers_for(rules, path).items():
                 self.send_header(name, value)
         super().end_headers()
 
