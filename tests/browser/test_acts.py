@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from alerts.authoring.mailto import MAX_LENGTH, compose
 from tests.browser.harness import DESKTOP, NODE_MODULES, PHONE
 from tests.browser.test_accessibility import WCAG21_AA, _describe
-from tests.browser.test_behaviour import ACTIVE, FOCUS_STYLE
+from tests.browser.test_behaviour import FOCUS_STYLE, tab_stops
 
 pytestmark = pytest.mark.browser
 
@@ -663,13 +663,7 @@ def test_keyboard_reaches_every_control_of_the_acts_with_a_visible_focus(
         return els.map(el => el.id || el.innerText.trim());
     }""")
     assert len(wanted) > 20, wanted
-    stops = []
-    for _ in range(300):
-        page.keyboard.press("Tab")
-        active = page.evaluate(ACTIVE)
-        if active is None or (stops and active == stops[0]):
-            break
-        stops.append(active)
+    stops = tab_stops(page, 300)
     reached = {s["id"] for s in stops if s["id"] is not None}
     missed = [name for i, name in enumerate(wanted) if str(i) not in reached]
     assert missed == [], f"never reached with Tab: {missed}"

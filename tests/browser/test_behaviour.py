@@ -111,6 +111,19 @@ ACTIVE = """() => {
 }"""
 
 
+def tab_stops(page, limit: int) -> list[dict]:
+    """Press Tab until focus comes back round (or `limit` presses): what each press
+    focused, as ACTIVE describes it."""
+    stops: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        active = page.evaluate(ACTIVE)
+        if active is None or (stops and active == stops[0]):
+            break
+        stops.append(active)
+    return stops
+
+
 @pytest.mark.parametrize("kind", ["open", "closing"])
 def test_keyboard_reaches_every_action_and_share_link_with_a_visible_focus(
         kind, browser, server, pages):
@@ -128,13 +141,7 @@ def test_keyboard_reaches_every_action_and_share_link_with_a_visible_focus(
             return els.map(el => el.innerText.trim());
         }""")
         assert wanted, "no action or share link on the page"
-        stops = []
-        for _ in range(200):
-            page.keyboard.press("Tab")
-            active = page.evaluate(ACTIVE)
-            if active is None or (stops and active == stops[0]):
-                break
-            stops.append(active)
+        stops = tab_stops(page, 200)
         reached = {s["id"] for s in stops if s["id"] is not None}
         missed = [text for i, text in enumerate(wanted) if str(i) not in reached]
         assert missed == [], f"never reached with Tab: {missed}"
