@@ -88,6 +88,18 @@ class Site:
             self.result.failures
 
 
+def replace_once(text: str, old: str, new: str) -> str:
+    """`text` with its first `old` replaced: a mistake written into a good alert. A test
+    whose `old` is no longer there fails here, rather than testing the good alert."""
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def errors_of(result: BuildResult, name: str) -> list[str]:
+    """The build's errors in content file `<name>.md`, as printed."""
+    return [str(p) for p in result.errors if p.path.endswith(f"/{name}.md")]
+
+
 def write_files(content: Path, files: dict[str, str | bytes]) -> None:
     for relpath, data in files.items():
         path = content / relpath

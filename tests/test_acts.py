@@ -8,7 +8,7 @@ import json
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from conftest import MINIMAL_ALERT, build_site
+from conftest import MINIMAL_ALERT, build_site, errors_of, replace_once
 
 ACT_ALERT = """\
 ---
@@ -223,67 +223,63 @@ def test_a_long_email_warns_and_opens_with_the_subject_only(tmp_path):
     assert not compose.select_one("[data-long-note]").has_attr("hidden")
 
 
-def replace_line(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
-
 
 #: name → (alert text, expected "path:line: field: message" fragment)
 MISTAKES = {
-    "bad-phone": (replace_line(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 202 22"),
+    "bad-phone": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 202 22"),
                   ":13: targets: '+1 202 22' has too few or too many digits"),
-    "unused-area": (replace_line(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 999-555-1234"),
+    "unused-area": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 999-555-1234"),
                     ":13: targets: '+1 999-555-1234' is not a number in use anywhere"),
-    "letters-for-phone": (replace_line(ACT_ALERT, "phone: +44 20 7219 3000", "phone: call us"),
+    "letters-for-phone": (replace_once(ACT_ALERT, "phone: +44 20 7219 3000", "phone: call us"),
                           ":21: targets: 'call us' is not a phone number"),
-    "unknown-placeholder": (replace_line(ACT_ALERT, "to sign the letter before Friday.",
+    "unknown-placeholder": (replace_once(ACT_ALERT, "to sign the letter before Friday.",
                                          "to sign the letter before [Deadline Day]."),
                             ":28: actions: script: [Deadline Day] is not a placeholder; use "
                             "one of [Your name], [Your ZIP code]"),
-    "placeholder-typo-subject": (replace_line(ACT_ALERT, "subject: Please sign, [Target]",
+    "placeholder-typo-subject": (replace_once(ACT_ALERT, "subject: Please sign, [Target]",
                                               "subject: Please sign, [Taget]"),
                                  ":32: actions: subject: [Taget] is not a placeholder"),
-    "bcc": (replace_line(ACT_ALERT, "url: https://example.org/letter.pdf",
+    "bcc": (replace_once(ACT_ALERT, "url: https://example.org/letter.pdf",
                          "url: mailto:a@example.org?bcc=spy@example.org"),
             ":47: actions: Read the letter: url: the link has a bcc"),
-    "header-crlf": (replace_line(ACT_ALERT, "url: https://example.org/letter.pdf",
+    "header-crlf": (replace_once(ACT_ALERT, "url: https://example.org/letter.pdf",
                                  "url: mailto:a@example.org?subject=Hi%0D%0ABcc:spy@x.org"),
                     ":47: actions: Read the letter: url: the subject header contains an "
                     "encoded line break"),
-    "other-header": (replace_line(ACT_ALERT, "url: https://example.org/letter.pdf",
+    "other-header": (replace_once(ACT_ALERT, "url: https://example.org/letter.pdf",
                                   "url: mailto:a@example.org?from=me@example.org"),
                      ":47: actions: Read the letter: url: the link sets the 'from' header"),
-    "bad-weekday": (replace_line(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"',
+    "bad-weekday": (replace_once(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"',
                                  'hours: "Mn-Fr 09:00-17:00"'),
                     ":15: targets: Washington office: hours: 'Mn' is not a weekday; did you "
                     "mean Mo?"),
-    "bad-time": (replace_line(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"', 'hours: "Mo-Fr 9am-5pm"'),
+    "bad-time": (replace_once(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"', 'hours: "Mo-Fr 9am-5pm"'),
                  ":15: targets: Washington office: hours: '9am' is not a time"),
-    "backwards-hours": (replace_line(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"',
+    "backwards-hours": (replace_once(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"',
                                      'hours: "Mo-Fr 17:00-09:00"'),
                         ":15: targets: Washington office: hours: '17:00-09:00' ends before"),
-    "no-hours-given": (replace_line(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"', 'hours: "Mo-Fr"'),
+    "no-hours-given": (replace_once(ACT_ALERT, 'hours: "Mo-Fr 09:00-17:00"', 'hours: "Mo-Fr"'),
                        ":15: targets: Washington office: hours: 'Mo-Fr' gives days but no "
                        "hours"),
-    "office-zone": (replace_line(ACT_ALERT, "timezone: America/Los_Angeles",
+    "office-zone": (replace_once(ACT_ALERT, "timezone: America/Los_Angeles",
                                  "timezone: Pacific"),
                     ":19: targets: Long Beach office: timezone: 'Pacific' is not an IANA "
                     "time zone"),
-    "office-nothing": (replace_line(ACT_ALERT, """      - name: Long Beach office
+    "office-nothing": (replace_once(ACT_ALERT, """      - name: Long Beach office
         phone: (562) 436-3828
 """, """      - name: Long Beach office
 """), ":16: targets: Long Beach office: an office needs a phone or an address"),
-    "office-unknown-key": (replace_line(ACT_ALERT, "        hours: \"Mo-Fr 09:00-17:00\"\n",
+    "office-unknown-key": (replace_once(ACT_ALERT, "        hours: \"Mo-Fr 09:00-17:00\"\n",
                                         "        hours: \"Mo-Fr 09:00-17:00\"\n"
                                         "        fax: +1 202-225-0000\n"),
                            ":16: targets: fax: unknown field; known fields: address, hours"),
-    "email-without-subject": (replace_line(ACT_ALERT, "    subject: Please sign, [Target]\n",
+    "email-without-subject": (replace_once(ACT_ALERT, "    subject: Please sign, [Target]\n",
                                            ""),
                               ":30: actions: an email on the page needs `subject:`"),
     "email-without-address": (ACT_ALERT.replace("    email: rep@example.org\n", "")
                               .replace("    email: ada@example.org\n", ""),
                               "actions: an email on the page needs a target with `email:`"),
-    "letter-without-address": (replace_line(ACT_ALERT, '        address: "108 Cannon House '
+    "letter-without-address": (replace_once(ACT_ALERT, '        address: "108 Cannon House '
                                             'Office Building, Washington, DC 20515"\n', ""),
                                ":39: actions: a printed letter needs a target office with "
                                "`address:`"),
@@ -291,14 +287,14 @@ MISTAKES = {
         "  - label: Email the council\n    url: https://example.org/act\n    kind: email",
         "  - label: Call the council\n    kind: call\n    script: Hi."),
         ":7: actions: a call on the page needs a number"),
-    "script-on-email": (replace_line(ACT_ALERT, "    subject: Please sign, [Target]\n",
+    "script-on-email": (replace_once(ACT_ALERT, "    subject: Please sign, [Target]\n",
                                      "    subject: Please sign, [Target]\n    script: Hi.\n"),
                         ":33: actions: Email your representative: script: only a call action "
                         "has a script"),
-    "url-and-script": (replace_line(ACT_ALERT, "    kind: call\n",
+    "url-and-script": (replace_once(ACT_ALERT, "    kind: call\n",
                                     "    kind: call\n    url: tel:+12022257924\n"),
                        ":26: actions: Call your representative: give either url"),
-    "link-without-url": (replace_line(ACT_ALERT, "    url: https://example.org/letter.pdf\n",
+    "link-without-url": (replace_once(ACT_ALERT, "    url: https://example.org/letter.pdf\n",
                                       ""), ":46: actions: Read the letter: url: a link is "
                                            "required"),
 }
@@ -315,7 +311,7 @@ def broken(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_each_mistake_names_its_line_and_field(broken, name):
     expected = MISTAKES[name][1]
-    mine = [str(p) for p in broken.result.errors if p.path.endswith(f"/{name}.md")]
+    mine = errors_of(broken.result, name)
     assert any(f"alerts/{name}.md{expected}" in m or (expected[0] != ":" and expected in m)
                for m in mine), mine
 
@@ -363,9 +359,9 @@ def test_the_pdf_prints_the_script_and_every_number_with_its_hours(tmp_path):
 
 
 def test_an_action_can_be_for_some_targets_only(tmp_path):
-    alert = replace_line(ACT_ALERT, "    kind: email\n",
+    alert = replace_once(ACT_ALERT, "    kind: email\n",
                          "    kind: email\n    targets: [Sen. Ada Park]\n")
-    alert = replace_line(alert, "    kind: call\n", "    kind: call\n    targets: Sen. Ada Park\n")
+    alert = replace_once(alert, "    kind: call\n", "    kind: call\n    targets: Sen. Ada Park\n")
     site = build_site(tmp_path, {"alerts/a.md": alert})
     assert site.result.ok, site.messages
     built = site.alert("sign-the-letter")
@@ -380,13 +376,13 @@ def test_an_action_can_be_for_some_targets_only(tmp_path):
      "'Rep. Alan Lowenthal'?"),
 ])
 def test_an_actions_targets_must_be_the_alerts(tmp_path, line, expected):
-    alert = replace_line(ACT_ALERT, "    kind: email\n", "    kind: email\n" + line)
+    alert = replace_once(ACT_ALERT, "    kind: email\n", "    kind: email\n" + line)
     site = build_site(tmp_path, {"alerts/a.md": alert})
     assert any("alerts/a.md" + expected in m for m in site.messages), site.messages
 
 
 def test_a_link_action_names_no_targets(tmp_path):
-    alert = replace_line(ACT_ALERT, "    url: https://example.org/letter.pdf\n",
+    alert = replace_once(ACT_ALERT, "    url: https://example.org/letter.pdf\n",
                          "    url: https://example.org/letter.pdf\n    targets: [Sen. Ada Park]\n")
     site = build_site(tmp_path, {"alerts/a.md": alert})
     assert any("alerts/a.md:48: actions: only a call, email or letter names its targets" in m
@@ -394,7 +390,7 @@ def test_a_link_action_names_no_targets(tmp_path):
 
 
 def test_wrapped_prose_flows_and_short_lines_keep_their_breaks(tmp_path):
-    alert = replace_line(ACT_ALERT, "      Please sign the letter & act now: 100% of us care?\n",
+    alert = replace_once(ACT_ALERT, "      Please sign the letter & act now: 100% of us care?\n",
                          "      Thousands of families are still searching for the people who\n"
                          "      disappeared; please sign the letter.\n")
     site = build_site(tmp_path, {"alerts/a.md": alert})

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import EPOCH, ROOT, build_site, run_cli, write_files
+from conftest import EPOCH, ROOT, build_site, errors_of, replace_once, run_cli, write_files
 
 from printpdf.sanitize import prepare
 
@@ -355,42 +355,38 @@ def test_a_published_site_has_page_urls_and_a_webcal_link(tmp_path):
 
 # -- mistakes in events ---------------------------------------------------------------
 
-def replace_line(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
-
 
 #: name → (alert text, expected "path:line: actions: message" fragment)
 MISTAKES = {
-    "no-start": (replace_line(EVENTS, "    start: 2027-01-14T18:30\n", ""),
+    "no-start": (replace_once(EVENTS, "    start: 2027-01-14T18:30\n", ""),
                  ":11: actions: Come to the hearing: an event needs `start:`"),
-    "end-before-start": (replace_line(EVENTS, "end: 2027-01-14T20:30", "end: 2027-01-14T17:00"),
+    "end-before-start": (replace_once(EVENTS, "end: 2027-01-14T20:30", "end: 2027-01-14T17:00"),
                          ":15: actions: Come to the hearing: end: 2027-01-14T17:00:00-05:00 "
                          "is not after start 2027-01-14T18:30:00-05:00"),
-    "dst-gap": (replace_line(replace_line(EVENTS, "start: 2027-01-14T18:30",
+    "dst-gap": (replace_once(replace_once(EVENTS, "start: 2027-01-14T18:30",
                                           "start: 2027-03-14T02:30"),
                              "end: 2027-01-14T20:30", "end: 2027-03-14T04:00"),
                 ":14: actions: Come to the hearing: start: 2027-03-14 02:30 does not exist in "
                 "America/New_York"),
-    "dst-overlap": (replace_line(replace_line(EVENTS, "start: 2027-01-14T18:30",
+    "dst-overlap": (replace_once(replace_once(EVENTS, "start: 2027-01-14T18:30",
                                               "start: 2027-11-07T01:30"),
                                  "end: 2027-01-14T20:30", "end: 2027-11-07T03:00"),
                     ":14: actions: Come to the hearing: start: 2027-11-07 01:30 happens twice "
                     "in America/New_York"),
-    "not-iso": (replace_line(EVENTS, "start: 2027-01-14T18:30", "start: next Thursday"),
+    "not-iso": (replace_once(EVENTS, "start: 2027-01-14T18:30", "start: next Thursday"),
                 ":14: actions: Come to the hearing: start: 'next Thursday' is not an ISO "
                 "8601 date"),
-    "start-on-email": (replace_line(EVENTS, "    kind: email\n",
+    "start-on-email": (replace_once(EVENTS, "    kind: email\n",
                                     "    kind: email\n    start: 2027-01-14T18:30\n"),
                        ":11: actions: Email the council: start: only an event action has a "
                        "start; remove it or set `kind: event`"),
-    "location-on-email": (replace_line(EVENTS, "    kind: email\n",
+    "location-on-email": (replace_once(EVENTS, "    kind: email\n",
                                        "    kind: email\n    location: City Hall\n"),
                           ":11: actions: Email the council: location: only an event action"),
-    "empty-location": (replace_line(EVENTS, "location: Council Chambers, City Hall",
+    "empty-location": (replace_once(EVENTS, "location: Council Chambers, City Hall",
                                     "location: ''"),
                        ":16: actions: Come to the hearing: location: is empty"),
-    "event-without-url": (replace_line(EVENTS, "    url: https://example.org/hearing\n", ""),
+    "event-without-url": (replace_once(EVENTS, "    url: https://example.org/hearing\n", ""),
                           ":11: actions: Come to the hearing: url: a link is required"),
 }
 
@@ -404,7 +400,7 @@ def broken(tmp_path_factory):
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_each_event_mistake_names_its_line(broken, name):
-    mine = [str(p) for p in broken.result.errors if p.path.endswith(f"/{name}.md")]
+    mine = errors_of(broken.result, name)
     assert any(f"alerts/{name}.md{MISTAKES[name][1]}" in m for m in mine), mine
 
 

@@ -4,7 +4,7 @@ failed build writes nothing (tests/test_atomic.py: it leaves the previous output
 from __future__ import annotations
 
 import pytest
-from conftest import EPOCH, MINIMAL_ALERT, ROOT, build_site, run_cli, write_files
+from conftest import EPOCH, MINIMAL_ALERT, ROOT, build_site, errors_of, run_cli, write_files
 from photos import poster_photo
 
 
@@ -84,7 +84,7 @@ def broken(tmp_path_factory):
 def test_each_mistake_is_reported_with_its_line_and_field(broken, name):
     _root, result = broken
     expected = CASES[name][1]
-    mine = [str(p) for p in result.errors if p.path.endswith(f"/{name}.md")]
+    mine = errors_of(result, name)
     assert any(f"alerts/{name}.md{expected}" in message for message in mine), mine
 
 

@@ -10,7 +10,7 @@ import json
 import feedparser
 import jsonschema
 import pytest
-from conftest import EPOCH, ROOT, build_site
+from conftest import EPOCH, ROOT, build_site, errors_of, replace_once
 
 from alerts.authoring.model import CLOSED
 from sharing.cards.jobs import deadline_label
@@ -189,39 +189,36 @@ def test_a_closed_alert_leaves_the_feeds_at_the_first_build_after(tmp_path):
     assert json.loads((built.output / "feeds/alerts.json").read_text())["items"] == []
 
 
-def edit(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
-
 
 MISTAKES = {
-    "outcome-while-open": (edit(OPEN, "updates:", "outcome: won\nupdates:"),
+    "outcome-while-open": (replace_once(OPEN, "updates:", "outcome: won\nupdates:"),
                            ":12: outcome: the alert is still open until"),
-    "unknown-outcome": (edit(WON, "outcome: won", "outcome: victory"),
+    "unknown-outcome": (replace_once(WON, "outcome: won", "outcome: victory"),
                         ":12: outcome: 'victory' is not an outcome; write one of won, lost"),
-    "outcome-no-deadline": (edit(WON, "deadline: 2026-10-20T17:00\n", ""),
+    "outcome-no-deadline": (replace_once(WON, "deadline: 2026-10-20T17:00\n", ""),
                             ":11: outcome: an outcome is for an alert that has closed"),
-    "outcome-date-early": (edit(WON, "outcome_date: 2026-10-28", "outcome_date: 2026-10-02"),
+    "outcome-date-early": (replace_once(WON, "outcome_date: 2026-10-28",
+                                        "outcome_date: 2026-10-02"),
                            ":13: outcome_date: 2026-10-02 is before the deadline 2026-10-20"),
-    "text-without-outcome": (edit(CLOSED_PLAIN, "---\n\nThe board",
+    "text-without-outcome": (replace_once(CLOSED_PLAIN, "---\n\nThe board",
                                   "outcome_text: It went well.\n---\n\nThe board"),
                              ":12: outcome_text: goes with `outcome:`"),
-    "follow-up-unknown": (edit(WON, "alerts/fund-the-clinic", "alerts/no-such-alert"),
+    "follow-up-unknown": (replace_once(WON, "alerts/fund-the-clinic", "alerts/no-such-alert"),
                           ":15: follow_up: 'no-such-alert' is not the slug of any alert"),
-    "follow-up-self": (edit(WON, "alerts/fund-the-clinic",
+    "follow-up-self": (replace_once(WON, "alerts/fund-the-clinic",
                             "alerts/follow-up-self-library-sundays"),
                        ":15: follow_up: 'alerts/follow-up-self-library-sundays' is this "
                        "alert itself"),
-    "follow-up-bad-url": (edit(WON, "alerts/fund-the-clinic", "javascript:alert(1)"),
+    "follow-up-bad-url": (replace_once(WON, "alerts/fund-the-clinic", "javascript:alert(1)"),
                           ":15: follow_up: the javascript: scheme is not allowed"),
-    "update-before-date": (edit(OPEN, "2026-11-22T10:00", "2026-11-19T10:00"),
+    "update-before-date": (replace_once(OPEN, "2026-11-22T10:00", "2026-11-19T10:00"),
                            ":13: updates: date: 2026-11-19T10:00:00-05:00 is before the "
                            "alert's date"),
-    "update-in-future": (edit(OPEN, "2026-11-29T15:30", "2026-12-05T15:30"),
+    "update-in-future": (replace_once(OPEN, "2026-11-29T15:30", "2026-12-05T15:30"),
                          ":15: updates: date: 2026-12-05T15:30:00-05:00 is in the future"),
-    "update-bad-shape": (edit(OPEN, "    text: The council **delays** its vote.\n", ""),
+    "update-bad-shape": (replace_once(OPEN, "    text: The council **delays** its vote.\n", ""),
                          ":13: updates: text: an update needs its text"),
-    "update-photo": (edit(OPEN, "The council **delays** its vote.",
+    "update-photo": (replace_once(OPEN, "The council **delays** its vote.",
                           "'![vote](/images/vote.jpg)'"),
                      ":12: updates: an update cannot show a photo"),
 }
@@ -238,7 +235,7 @@ def broken(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_each_inconsistency_names_its_line_and_field(broken, name):
     expected = MISTAKES[name][1]
-    mine = [str(p) for p in broken.result.errors if p.path.endswith(f"/{name}.md")]
+    mine = errors_of(broken.result, name)
     assert any(f"alerts/{name}.md{expected}" in m for m in mine), mine
 
 
