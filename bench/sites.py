@@ -20,6 +20,7 @@ PYTHON = sys.executable
 #: A failed build is tried again after a pause: plugins edited mid-run break one build.
 RETRIES, RETRY_WAIT = 2, 30
 
+_STEP_LINE = re.compile(r"alerts: step ([\w-]+): (\d+) ms")
 _PDF_LINE = re.compile(r"pdf: (\d+) rendered, (\d+) reused, (\d+) failed in (\d+) ms "
                        r"\((\d+) ms per PDF, (\d+) workers\)")
 
@@ -41,6 +42,11 @@ PLUGIN_PATHS = [{plugins!r}]
 THEME = {theme!r}
 CACHE_PATH = {cache!r}
 PDF = {{**PDF, **{pdf!r}}}  # noqa: F405
+# As `make publish` builds: absolute URLs, so oEmbed files and the email edition are
+# written and timed too.
+SITEURL = "https://alerts.example.org"
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
 """
 
 
@@ -59,6 +65,8 @@ class Run:
     ms_per_pdf: float | None = None
     pdf_workers: int | None = None
     load: str = ""  # /proc/loadavg when the build ended: other work on the machine skews times
+    #: Milliseconds each pipeline step took (the build's "alerts: step NAME: N ms" lines).
+    steps: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict:
         m = self.measurement
@@ -106,6 +114,7 @@ class Workdir:
         result = Run(self._run(argv, label, plugins=True), load=_load())
         _read_cards(result, manifest, before)
         _read_pdfs(result)
+        result.steps = {name: int(ms) for name, ms in _STEP_LINE.findall(result.measurement.log)}
         return result
 
     def clear_cache(self, what: str | None = None) -> None:
