@@ -75,7 +75,7 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
                              "reported above it")
                 continue
             job, key = make_job(document, prepared, conf, origin, roots, base_css,
-                                cache.path(url))
+                                cache.path(url), cache.folder / "print-photos")
             pages = cache.pages(url)
             if cache.fresh(url, key) and (document.max_pages is None or pages is not None):
                 publish(cache.path(url), output_path / document.pdf)
@@ -117,7 +117,7 @@ def _check_length(document: Document, pages: int | None, problems) -> None:
 
 
 def make_job(document: Document, page: Prepared, conf: dict, origin: str, roots: dict,
-             base_css: str, target: Path) -> tuple[Job, str]:
+             base_css: str, target: Path, photos: Path) -> tuple[Job, str]:
     """The render job for one document and the cache key of everything that shapes its PDF."""
     url = origin + document.page
     options = {
@@ -141,7 +141,7 @@ def make_job(document: Document, page: Prepared, conf: dict, origin: str, roots:
     job = Job(page=document.page, html=page.html, links=page.links, base_url=url,
               origin=origin, roots={name: str(root) for name, root in roots.items()},
               base_css=base_css, page_css=document.page_css, metadata=document.metadata,
-              options=options, target=str(target))
+              options=options, target=str(target), photos=str(photos))
     return job, key
 
 

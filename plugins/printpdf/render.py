@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from alerts.build.files import write_atomic
+from printpdf.printphotos import fit_print_size
 from printpdf.weasylog import Collect, quiet
 
 
@@ -25,6 +27,7 @@ class Job:
     metadata: dict[str, object]
     options: dict[str, object]  # WeasyPrint rendering and PDF options
     target: str  # the PDF file to write
+    photos: str  # where photos resized to their printed size are kept (printphotos.py)
 
 
 @dataclass
@@ -74,6 +77,8 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
                   *[sheet for sheet in links if sheet is not None],
                   styles.user_sheet(job.page_css, job.origin, fonts)]
         document = html.render(font_config=fonts, stylesheets=sheets, **job.options)
+        if job.options["dpi"]:
+            fit_print_size(document, job.options["dpi"], Path(job.photos))
         _apply_metadata(document, job.metadata)
         _no_attachments(document)
         pdf = document.write_pdf(**job.options)
