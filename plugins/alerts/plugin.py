@@ -49,6 +49,7 @@ def initialize(pelican) -> None:
     settings["FEED_ALL_ATOM"] = None
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
+    keep_compiled_templates(settings)
     settings.setdefault("JINJA_GLOBALS", {}).update({
         "t": i18n.t,
         "now": state.now,
@@ -73,6 +74,27 @@ def initialize(pelican) -> None:
     for step in state.steps:
         if step.setup is not None:
             step.setup(pelican)
+
+
+def keep_compiled_templates(settings: dict) -> None:
+    """Keep the theme's compiled templates in the cache from one build to the next: every
+    Pelican generator compiles each template it uses again, which was about a second of
+    every build. Jinja checks each entry against the template's source; the folder is
+    named for the environment's options and Jinja's version, which the compiled code
+    depends on and Jinja's own check does not cover. A theme's own cache is left alone."""
+    import hashlib
+
+    import jinja2
+
+    if "bytecode_cache" in settings["JINJA_ENVIRONMENT"]:
+        return
+    # A copy: the settings module's own dict may serve another build, with another cache.
+    options = settings["JINJA_ENVIRONMENT"] = dict(settings["JINJA_ENVIRONMENT"])
+    shape = repr(sorted((k, repr(v)) for k, v in options.items())) + jinja2.__version__
+    folder = Path(settings["CACHE_PATH"]) / "templates" / \
+        hashlib.sha256(shape.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    options["bytecode_cache"] = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def add_reader(readers) -> None:
