@@ -109,6 +109,24 @@ def test_rebuild_with_nothing_changed_renders_none(first, again, pdf_log, caplog
     assert pdfs(site) == pdfs(first)
 
 
+def test_a_page_seen_before_is_not_parsed_again(first, again, pdf_log, monkeypatch):
+    import printpdf.build
+
+    parsed = []
+    prepare = printpdf.build.prepare
+    monkeypatch.setattr(printpdf.build, "prepare", lambda html: parsed.append(1) or prepare(html))
+    _, rebuild = again
+    site = rebuild()  # the same pages, byte for byte
+    assert site.result.ok, site.messages
+    assert pdf_log()[:3] == (0, 2, 0) and parsed == []
+    site = rebuild(epoch=EPOCH + DAY)  # new clock words on both pages: each read once more
+    assert pdf_log()[:3] == (0, 2, 0) and len(parsed) == 2
+    parsed.clear()
+    site = rebuild(epoch=EPOCH + DAY)  # and remembered as they are now
+    assert pdf_log()[:3] == (0, 2, 0) and parsed == []
+    assert pdfs(site) == pdfs(first)
+
+
 def test_editing_one_alert_renders_only_that_one(first, again, pdf_log):
     _, rebuild = again
     site = rebuild({"alerts/two.md": TWO.replace("Second Alert", "Second Alert, Updated")})

@@ -3,6 +3,7 @@ pool of workers."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import statistics
@@ -17,13 +18,13 @@ from pathlib import Path
 from alerts.build.pools import WorkerPool
 from alerts.site.urls import SiteURLs
 from printpdf.documents import Document, css_string, documents, page_css
-from printpdf.pdfcache import PdfCache, job_key, publish
+from printpdf.pdfcache import PdfCache, Seen, job_key, publish
 from printpdf.render import Job, Result, init_worker, render
 from printpdf.sanitize import Prepared, prepare
 from printpdf.settings import site_origin
 
 # page_css and css_string are documents.py's; tools and tests know them from here.
-__all__ = ["PdfStats", "build_pdfs", "css_string", "make_job", "page_css"]
+__all__ = ["PdfStats", "build_pdfs", "css_string", "job_key_of", "make_job", "page_css"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,29 +68,41 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
         for url, document in by_page.items():
             page = output_path / SiteURLs.page_file(url)
             try:
-                prepared = prepare(page.read_text("utf-8"))
+                text = page.read_bytes()
             except OSError as error:
                 problems.add(document.source, document.line, "pdf",
                              f"the page {page} could not be read ({error.strerror}), so "
                              f"{document.name} is not made; fix the template error "
                              "reported above it")
                 continue
-            job, key = make_job(document, prepared, conf, origin, roots, base_css,
-                                cache.path(url), cache.folder / "print-photos")
+            # What the PDF sees of a page it saw before is known without parsing it again.
+            page_digest = hashlib.sha256(text).hexdigest()
+            prepared, seen = None, cache.prepared(url, page_digest)
+            if seen is None:
+                prepared = prepare(text.decode("utf-8"))
+                seen = Seen(page_digest, _digest(prepared.html), prepared.links)
+            key = job_key_of(document, seen, conf, origin, base_css)
             pages = cache.pages(url)
             if cache.fresh(url, key) and (document.max_pages is None or pages is not None):
+                cache.saw(url, seen)  # the page's clock words may have changed: remember it
                 publish(cache.path(url), output_path / document.pdf)
                 _check_length(document, pages, problems)
                 stats.reused += 1
             else:
-                renderer.submit(job, key)
+                if prepared is None:  # rendered from the page as it is, keyed by that
+                    prepared = prepare(text.decode("utf-8"))
+                    seen = Seen(page_digest, _digest(prepared.html), prepared.links)
+                    key = job_key_of(document, seen, conf, origin, base_css)
+                job = make_job(document, prepared, conf, origin, roots, base_css,
+                               cache.path(url), cache.folder / "print-photos", key)
+                renderer.submit(job, (key, seen))
         stats.workers = renderer.used
-        for job, key, result in renderer.results():
+        for job, (key, seen), result in renderer.results():
             document = by_page[job.page]
             for warning in result.warnings:
                 logger.debug("pdf: %s: WeasyPrint: %s", document.source, warning)
             if result.ok:
-                cache.store(job.page, key, result.resources, pages=result.pages)
+                cache.store(job.page, key, result.resources, pages=result.pages, seen=seen)
                 publish(cache.path(job.page), output_path / document.pdf)
                 _check_length(document, result.pages, problems)
                 stats.rendered += 1
@@ -116,11 +129,33 @@ def _check_length(document: Document, pages: int | None, problems) -> None:
                      f"{document.name} does not fit on one page ({pages} pages); shorten it")
 
 
+def job_key_of(document: Document, seen: Seen, conf: dict, origin: str, base_css: str) -> str:
+    """The cache key of everything that shapes a document's PDF: what it sees of the page
+    (sanitize.prepare), the styles, the metadata and WeasyPrint's options."""
+    # The output folder is a fresh temporary one each build, so it stays out of the key;
+    # the files read from it are checked one by one against the manifest instead.
+    return job_key({"html": seen.html, "links": list(seen.links),
+                    "url": origin + document.page, "origin": origin,
+                    "css": [base_css, document.page_css], "metadata": document.metadata,
+                    "options": _options(conf)})
+
+
 def make_job(document: Document, page: Prepared, conf: dict, origin: str, roots: dict,
-             base_css: str, target: Path, photos: Path) -> tuple[Job, str]:
-    """The render job for one document and the cache key of everything that shapes its PDF."""
-    url = origin + document.page
-    options = {
+             base_css: str, target: Path, photos: Path, key: str) -> Job:
+    """The render job for one document whose PDF has the cache key `key`."""
+    options = _options(conf)
+    # A fixed identifier instead of none or a random one: same key, same bytes.
+    options["pdf_identifier"] = key[:32].encode()
+    return Job(page=document.page, html=page.html, links=page.links,
+               base_url=origin + document.page, origin=origin,
+               roots={name: str(root) for name, root in roots.items()}, base_css=base_css,
+               page_css=document.page_css, metadata=document.metadata, options=options,
+               target=str(target), photos=str(photos))
+
+
+def _options(conf: dict) -> dict:
+    """WeasyPrint's rendering and PDF options."""
+    return {
         "pdf_version": "1.7",
         "pdf_tags": bool(conf["tagged"]),
         "dpi": conf["image_dpi"],
@@ -131,18 +166,10 @@ def make_job(document: Document, page: Prepared, conf: dict, origin: str, roots:
         "uncompressed_pdf": False,
         "attachments": None,
     }
-    # The output folder is a fresh temporary one each build, so it stays out of the key;
-    # the files read from it are checked one by one against the manifest instead.
-    key = job_key({"html": page.html, "links": page.links, "url": url, "origin": origin,
-                   "css": [base_css, document.page_css],
-                   "metadata": document.metadata, "options": options})
-    # A fixed identifier instead of none or a random one: same key, same bytes.
-    options["pdf_identifier"] = key[:32].encode()
-    job = Job(page=document.page, html=page.html, links=page.links, base_url=url,
-              origin=origin, roots={name: str(root) for name, root in roots.items()},
-              base_css=base_css, page_css=document.page_css, metadata=document.metadata,
-              options=options, target=str(target), photos=str(photos))
-    return job, key
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _workers(conf: dict, jobs: int) -> int:
@@ -160,7 +187,8 @@ class _Renderer:
         self.workers = workers
         # Each job with its Result, its Future on the pool, or None while it waits to see
         # whether a second job comes.
-        self._outcomes: list[tuple[Job, str, Result | Future | None]] = []
+        # `tag` is whatever the caller hands over with a job and wants back with its result.
+        self._outcomes: list[tuple[Job, object, Result | Future | None]] = []
         self._pool: WorkerPool | None = None
         self._stack = ExitStack()
         self._imported = False  # WeasyPrint, in this process
@@ -176,22 +204,22 @@ class _Renderer:
         """Workers that render: 0 when nothing was handed over."""
         return (self.workers if self._pool else 1) if self._outcomes else 0
 
-    def submit(self, job: Job, key: str) -> None:
+    def submit(self, job: Job, tag: object) -> None:
         if self.workers <= 1:
-            self._outcomes.append((job, key, self._here(job)))
+            self._outcomes.append((job, tag, self._here(job)))
         elif self._pool is None and not self._outcomes:
-            self._outcomes.append((job, key, None))  # the pool starts with a second job
+            self._outcomes.append((job, tag, None))  # the pool starts with a second job
         else:
             if self._pool is None:
                 self._start_pool()
-            self._outcomes.append((job, key, self._pool.submit(render, job)))
+            self._outcomes.append((job, tag, self._pool.submit(render, job)))
 
     def _start_pool(self) -> None:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
         context = get_context("fork" if sys.platform == "linux" else None)
         self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_worker))
-        self._outcomes = [(job, key, self._pool.submit(render, job))
-                          for job, key, _ in self._outcomes]
+        self._outcomes = [(job, tag, self._pool.submit(render, job))
+                          for job, tag, _ in self._outcomes]
 
     def _here(self, job: Job) -> Result:
         if not self._imported:
@@ -200,11 +228,11 @@ class _Renderer:
         return render(job)
 
     def results(self):
-        """(job, key, result) for every job handed over, in the order they were."""
-        for job, key, outcome in self._outcomes:
+        """(job, tag, result) for every job handed over, in the order they were."""
+        for job, tag, outcome in self._outcomes:
             if outcome is None:
                 outcome = self._here(job)
-            yield job, key, outcome if isinstance(outcome, Result) else _result(job, outcome)
+            yield job, tag, outcome if isinstance(outcome, Result) else _result(job, outcome)
 
 
 def _result(job: Job, future) -> Result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -13,8 +14,8 @@ from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
 #: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.build.cache's
-#: manifest; 4: letters' PDFs, and each entry's page count.
-FORMAT = 4
+#: manifest; 4: letters' PDFs, and each entry's page count; 5: what each PDF saw of its page.
+FORMAT = 5
 
 
 @cache  # once a process: its code and libraries do not change under it
@@ -33,6 +34,17 @@ def job_key(parts: dict) -> str:
     """The cache key of one PDF: a digest of its page, styles, metadata and options."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256((code_fingerprint() + text).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a PDF saw of its page: the page file's digest, and the digest and stylesheet
+    links of what sanitize.prepare keeps of it. The manifest remembers it per page, so a
+    page with the same bytes as before is not parsed again to learn its PDF's key."""
+
+    page: str
+    html: str
+    links: tuple[str, ...]
 
 
 class PdfCache:
@@ -88,10 +100,29 @@ class PdfCache:
         return count if isinstance(count, int) and not isinstance(count, bool) else None
 
     def store(self, page: str, key: str, resources: dict[str, str], *,
-              pages: int | None = None) -> None:
+              pages: int | None = None, seen: Seen | None = None) -> None:
         size = self.path(page).stat().st_size
         self._cache.put(page, {"key": key, "size": size, "pages": pages,
                                "resources": resources})
+        if seen is not None:
+            self.saw(page, seen)
+
+    def prepared(self, page: str, page_digest: str) -> Seen | None:
+        """What the PDF of `page` saw of it when the page file had this digest, if known."""
+        entry = self._cache.entries.get(page)
+        seen = entry.get("seen") if isinstance(entry, dict) else None
+        try:
+            if seen["page"] == page_digest:
+                return Seen(seen["page"], seen["html"], tuple(seen["links"]))
+        except (TypeError, KeyError):
+            pass  # another shape: parse the page again
+        return None
+
+    def saw(self, page: str, seen: Seen) -> None:
+        """Remember what the cached PDF of `page` saw of the page as it is now."""
+        entry = self._cache.get(page)
+        if isinstance(entry, dict):
+            entry["seen"] = {"page": seen.page, "html": seen.html, "links": list(seen.links)}
 
     def forget(self, page: str) -> None:
         self._cache.drop(page)
