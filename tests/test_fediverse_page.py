@@ -1,0 +1,96 @@
+"""The fediverse share page: written once per site where the share links include it, with
+the words for every language, and the share-text check in a real build."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import MINIMAL_ALERT, ROOT, replace_once
+
+from alerts.build.config import SettingsError
+from alerts.build.staging import load_settings
+from alerts.site.headers import CONTENT_SECURITY_POLICY
+from alerts.site.urls import SiteURLs
+
+SITE = "https://alerts.example.org"
+SLUG = "tell-the-council-to-fund-the-clinic"
+
+
+def with_share_text(text: str) -> str:
+    return replace_once(MINIMAL_ALERT, "targets:", f"share_text: {text}\ntargets:")
+
+
+def test_the_page_is_ours_noindexed_and_loads_nothing_else(make_site):
+    site = make_site({"alerts/clinic.md": MINIMAL_ALERT}, settings={"SITEURL": SITE})
+    assert site.result.ok, site.messages
+    page = site.html("share/fediverse/index.html")
+    assert page.html["lang"] == "en"
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == \
+        CONTENT_SECURITY_POLICY
+    assert [s.get("src") for s in page.find_all("script")] == ["../../theme/js/fediverse.js"]
+    # A labelled field, its hint and the message it refuses with, read by screen readers.
+    field = page.find("input", id="fedi-server")
+    assert page.find("label", attrs={"for": "fedi-server"}).get_text() == "Your server"
+    assert field["aria-describedby"].split() == ["fedi-hint", "fedi-error"]
+    assert page.find(id="fedi-error")["role"] == "alert"
+    assert [o["value"] for o in page.select("datalist option")] == ["mastodon.social",
+                                                                    "mastodon.online"]
+    # Without JavaScript the page says why it needs it; the form stays hidden.
+    assert "only your browser reads" in page.find("noscript").get_text()
+    assert page.find(attrs={"data-fedi-ready": True}).has_attr("hidden")
+    assert "Mastodon or Misskey" in page.get_text()
+    words = json.loads(page.find(attrs={"data-fedi": True})["data-words"])
+    assert set(words) >= {"en", "es", "ar"}
+    assert words["ar"]["dir"] == "rtl" and words["es"]["dir"] == "ltr"
+    assert words["es"]["fedi_go"] == "Ir a mi servidor"
+    # Nothing on the page points at another site: the suggestions are text.
+    for tag in page.find_all(src=True) + page.find_all(href=True):
+        url = tag.get("src") or tag.get("href")
+        assert not re.match(r"https?://", url) or url.startswith(SITE), url
+
+
+def test_the_alert_page_links_it_with_the_words_after_the_hash(make_site):
+    site = make_site({"alerts/clinic.md": with_share_text("Fund the clinic now")},
+                     settings={"SITEURL": SITE, "SHARE_FEDIVERSE_URL": "partage/mastodon/",
+                               "SHARE_FEDIVERSE_SAVE_AS": "partage/mastodon/index.html"})
+    assert site.result.ok, site.messages
+    assert (site.output / "partage/mastodon/index.html").is_file()
+    assert not (site.output / "share").exists()
+    link = site.alert(SLUG).find("a", class_="share-fediverse")
+    parts = urlsplit(link["href"])
+    assert (parts.netloc, parts.path, parts.query) == ("alerts.example.org",
+                                                       "/partage/mastodon/", "")
+    assert parse_qs(parts.fragment) == {
+        "text": [f"Fund the clinic now {SITE}/alerts/{SLUG}/"], "lang": ["en"]}
+
+
+def test_no_page_when_the_share_links_leave_the_fediverse_out(make_site):
+    site = make_site({"alerts/clinic.md": MINIMAL_ALERT},
+                     settings={"SHARE": {"networks": ["x", "email"]}})
+    assert site.result.ok, site.messages
+    assert not (site.output / "share").exists()
+    assert site.alert(SLUG).find("a", class_="share-fediverse") is None
+
+
+def test_the_page_must_be_a_folder():
+    settings = load_settings(ROOT / "pelicanconf.py", {"SHARE_FEDIVERSE_URL": "mastodon.html"})
+    with pytest.raises(SettingsError, match=re.escape("SHARE_FEDIVERSE_URL = 'mastodon.html'")):
+        SiteURLs(settings)
+
+
+def test_a_text_too_long_for_bluesky_fails_the_build_naming_it(make_site):
+    text = "Fund the clinic " * 19  # 304 characters: too long for Bluesky, not Mastodon
+    site = make_site({"alerts/clinic.md": with_share_text(text.strip())},
+                     settings={"SITEURL": SITE, "SHARE": {"networks": ["bluesky", "fediverse"]}})
+    assert not site.result.ok
+    assert not (site.output / "index.html").exists()  # a failed build writes nothing
+    [error] = [str(p) for p in site.result.errors]
+    length = len(text.strip()) + 1 + len(f"{SITE}/alerts/{SLUG}/")
+    assert error == (
+        f"{site.content / 'alerts/clinic.md'}:5: share_text: {length} of 300 graphemes on "
+        f"Bluesky (the link counts in full, each emoji 1), with the link and hashtags; "
+        f"shorten it by {length - 300}, or drop a hashtag")
