@@ -33,15 +33,20 @@
 
   var params = new URLSearchParams(location.hash.slice(1));
   var text = params.get("text") || "";
+  // The alert's language ("es-MX" takes the "es" words), when the page has its words.
+  var lang = params.get("lang") || "";
   var words = {};
-  try { words = JSON.parse(box.dataset.words)[params.get("lang")] || {}; } catch (e) { words = {}; }
+  if (/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(lang)) {
+    try {
+      words = JSON.parse(box.dataset.words)[lang.split("-")[0].toLowerCase()] || {};
+    } catch (e) { words = {}; }
+  }
   if (words.fedi_title) {
-    // The alert's language: the page's own words, then its lang and direction.
     box.querySelectorAll("[data-word]").forEach(function (el) {
       var word = words[el.dataset.word];
       if (word) { el.textContent = word; }
     });
-    box.lang = params.get("lang");
+    box.lang = lang;
     box.dir = words.dir;
   }
   if (!text) {
