@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 SERVER = "social.example"  # reserved (RFC 2606): never a real server, and never reached
 REFUSED = ["https://mastodon.social", "mastodon.social/@me", "me@mastodon.social",
            "masto don.social", "", "mastodon", "-bad.example", "bad-.example",
-           "a..example", "[::1]", "social.example:0", "social.example:65536"]
+           "a..example", "[::1]", "192.0.2.1", "social.example:0", "social.example:65536",
+           "social.example:08443"]
 BAD = ("That is not a server name. Write only the name, as in mastodon.social: without "
        "https://, a path, @ or spaces.")
 

@@ -7,14 +7,16 @@
   if (!box) { return; }
   var KEY = "fediverse-server";
   // Labels of letters, digits and hyphens (not first or last), at least two of them
-  // separated by dots, then an optional :port. No scheme, path, "@", space or brackets.
+  // separated by dots, the last not all digits, then an optional :port (1-65535). No
+  // scheme, path, "@", space, empty label, IP address or brackets.
   var LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
   var HOST = new RegExp("^(" + LABEL + "(?:\\." + LABEL + ")+)(?::([0-9]{1,5}))?$");
 
   function host(typed) {
     var value = typed.trim().toLowerCase();
     var match = HOST.exec(value);
-    if (!match || match[1].length > 253) { return null; }
+    // A last label of digits only is an IP address, not a server's name.
+    if (!match || match[1].length > 253 || /\.[0-9]+$/.test(match[1])) { return null; }
     if (match[2] !== undefined) {
       var port = Number(match[2]);
       if (port < 1 || port > 65535 || match[2].charAt(0) === "0") { return null; }
