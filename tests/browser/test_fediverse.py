@@ -191,3 +191,16 @@ def test_no_axe_violation_with_the_words_and_with_the_error(
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, f"{state} at {viewport['width']}px scrolls sideways"
     assert json.dumps(v.foreign) == "[]"
+
+
+def test_markup_in_the_words_is_shown_as_text(visit, server, pages):
+    v = visit()
+    page = v.context.new_page()
+    words = '<img src="x" onerror="document.title=1"><b>bold</b> & "quotes"'
+    page.goto(server.url(pages["fediverse"]) + "#text=" + quote(words, safe=""),
+              wait_until="load")
+    post = page.locator("[data-fedi-text]")
+    assert post.text_content() == words
+    assert post.evaluate("el => el.children.length") == 0
+    assert page.title() != "1"
+    assert v.foreign == []
