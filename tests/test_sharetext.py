@@ -15,7 +15,7 @@ from twitter_text import parse_tweet
 
 from alerts.authoring.model import Alert
 from alerts.build.problems import Problems
-from sharing import sharetext
+from sharing import sharetext, sharing
 from sharing.sharing import jinja_globals
 
 CONFORMANCE = Path(__file__).parent / "fixtures" / "twitter-text" / "validate-weighted-length.yml"
@@ -249,3 +249,24 @@ def test_utm_tags_count_where_the_link_counts_in_full():
     check(make_alert(share_text=text), problems, networks=["bluesky", "x"], utm=True)
     [problem] = problems.errors
     assert "on Bluesky" in problem.message and "on X" not in problem.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["w" * 40, " https://x.org/" + "a" * 30, FAMILY]),
+                max_size=40).map("".join), st.booleans())
+def test_what_plainly_fits_is_never_too_long_for_any_network(text, utm):
+    alert = make_alert(share_text=text or "t")
+    settings_ = {"SITEURL": SITE, "SITENAME": "Action Alerts", "SHARE": {"utm": utm}}
+    links = jinja_globals(settings_, lambda alert, settings: None)["share_links"](alert)
+    share = sharing.share_for(alert, settings_)
+    if sharetext.plainly_fits(share, utm):
+        problems = Problems()
+        sharetext.check(alert, problems, links)
+        assert not problems
+
+
+def test_plainly_fits_passes_short_texts_and_not_long_ones():
+    short = sharing.share_for(make_alert(), {"SITEURL": SITE})
+    assert sharetext.plainly_fits(short, utm=True)
+    long = sharing.share_for(make_alert(share_text="w" * 240), {"SITEURL": SITE})
+    assert not sharetext.plainly_fits(long, utm=False)

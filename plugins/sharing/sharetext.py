@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from sharing.links import tagged
+
 #: X's limit in weighted characters (twitter-text v3: a link counts 23, CJK and emoji 2).
 MAX_WEIGHTED = 280
 
@@ -126,6 +128,20 @@ LIMITS = (
     Limit("threads", "Threads", 500, "characters", "the link counts in full",
           lambda url: _param(url, "text"), len, len),
 )
+
+
+def plainly_fits(share, utm: bool) -> bool:
+    """True when `share` (sharing.links.Share) fits every network's limit however it is
+    carried, counted generously without composing a link: most texts, which then need no
+    link built, parsed or counted."""
+    longest = max((limit.network for limit in LIMITS), key=len)  # its UTM tags are longest
+    link = tagged(share.url, longest, share.slug) if utm else share.url
+    if upper_bound(post_text(share.text, "", share.hashtags), links=1) > MAX_WEIGHTED:
+        return False
+    post = post_text(share.text, link, share.hashtags)
+    # At most the post's code points, each link in it perhaps counted as 23 (Mastodon).
+    generous = len(post) + MASTODON_URL_LENGTH * post.lower().count("http")
+    return generous <= min(limit.most for limit in LIMITS if limit.network != "x")
 
 
 def measure(limit: Limit, url: str) -> int:

@@ -180,9 +180,10 @@ def check_share_text(state) -> None:
     lists, once every file is read."""
     share = share_settings(state.settings)
     for alert in state.alerts:
-        sharetext.check(alert, state.problems, alert_share_links(
-            alert, settings=state.settings, share=share,
-            fediverse_path=state.urls.share_fediverse))
+        what = share_for(alert, state.settings, state.urls.share_fediverse)
+        if not sharetext.plainly_fits(what, share["utm"]):
+            sharetext.check(alert, state.problems,
+                            links.share_links(what, share["networks"], share["utm"]))
 
 
 def write_cards(state):
