@@ -14,6 +14,8 @@ from alerts.build.config import SettingsError
 from alerts.build.staging import load_settings
 from alerts.site.headers import CONTENT_SECURITY_POLICY
 from alerts.site.urls import SiteURLs
+from sharing import fediverse
+from sharing.sharing import SharingConfigError, share_settings
 
 SITE = "https://alerts.example.org"
 SLUG = "tell-the-council-to-fund-the-clinic"
@@ -94,3 +96,38 @@ def test_a_text_too_long_for_bluesky_fails_the_build_naming_it(make_site):
         f"{site.content / 'alerts/clinic.md'}:5: share_text: {length} of 300 graphemes on "
         f"Bluesky (the link counts in full, each emoji 1), with the link and hashtags; "
         f"shorten it by {length - 300}, or drop a hashtag")
+
+
+# The names the browser test types, which the page's script refuses too (it trims and
+# lowercases what is typed first; a setting is taken as written, so capitals are refused).
+REFUSED = ["https://mastodon.social", "mastodon.social/@me", "me@mastodon.social",
+           "masto don.social", "", "mastodon", "-bad.example", "bad-.example", "a..example",
+           "[::1]", "192.0.2.1", "social.example:0", "social.example:65536",
+           "social.example:08443", "Mastodon.Social", "x" * 64 + ".example"]
+ACCEPTED = ["mastodon.social", "social.example:8443", "xn--8ca.example", "a-b.c-d.example",
+            "social.example:65535", "9.example", "x" * 63 + ".example"]
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_what_is_not_a_server_name_is_refused(name):
+    assert not fediverse.is_host(name)
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_a_plain_host_name_is_a_server(name):
+    assert fediverse.is_host(name)
+
+
+def test_the_suggestions_come_from_the_share_setting(make_site):
+    site = make_site({"alerts/clinic.md": MINIMAL_ALERT},
+                     settings={"SHARE": {"fediverse_servers": ["social.example", "a.example"]}})
+    assert site.result.ok, site.messages
+    page = site.html("share/fediverse/index.html")
+    assert [o["value"] for o in page.select("datalist option")] == ["social.example",
+                                                                    "a.example"]
+
+
+@pytest.mark.parametrize("servers", [["https://mastodon.social"], "mastodon.social", None])
+def test_a_suggestion_that_is_not_a_server_name_is_a_settings_error(servers):
+    with pytest.raises(SharingConfigError, match=re.escape("SHARE['fediverse_servers']")):
+        share_settings({"SHARE": {"fediverse_servers": servers}})

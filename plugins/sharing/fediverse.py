@@ -11,6 +11,7 @@ with every language's words for the script, which follows the `lang` in the frag
 from __future__ import annotations
 
 import json
+import re
 
 from pelican.generators import Generator
 
@@ -19,8 +20,22 @@ from alerts.build import state as buildstate
 from alerts.site.i18n import STRINGS as ALL_WORDS
 from alerts.site.i18n import register_strings
 
-#: Servers suggested as plain text (a <datalist>): never fetched, never contacted.
+#: Servers suggested as plain text (a <datalist>), unless SHARE["fediverse_servers"]
+#: names others: never fetched, never contacted.
 SUGGESTIONS = ("mastodon.social", "mastodon.online")
+
+# What the page accepts as a server (theme/static/js/fediverse.js checks typed names the
+# same way): labels of lowercase letters, digits and hyphens (not first or last, 63 at
+# most), two or more joined by dots, the last not all digits; then an optional :port.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"({_LABEL}(?:\.{_LABEL})+)(?::([1-9][0-9]{{0,4}}))?")
+
+
+def is_host(name: str) -> bool:
+    """Whether `name` is a server name the fediverse page would go to."""
+    match = _HOST.fullmatch(name)
+    return bool(match) and len(match[1]) <= 253 and not re.search(r"\.[0-9]+$", match[1]) \
+        and int(match[2] or 1) <= 65535
 
 STRINGS = {
     "en": {
@@ -129,4 +144,4 @@ class FediversePageGenerator(Generator):
             urls.share_fediverse_save_as, self.get_template("fediverse"), self.context,
             relative_urls=self.settings["RELATIVE_URLS"], url=urls.share_fediverse,
             canonical_path=urls.share_fediverse, page_lang=lang, page_dir=direction(lang),
-            fediverse_words=page_words(), fediverse_suggestions=SUGGESTIONS)
+            fediverse_words=page_words())

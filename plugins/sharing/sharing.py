@@ -28,6 +28,8 @@ DEFAULTS = {
     "locales": {},
     #: Publisher logo for JSON-LD, a path relative to the site root; None leaves it out.
     "publisher_logo": None,
+    #: Servers the fediverse page suggests as plain text (never fetched): host names.
+    "fediverse_servers": fediverse.SUGGESTIONS,
 }
 
 STRINGS = {
@@ -86,6 +88,16 @@ def _check(share: dict) -> None:
         raise SettingsError(
             f"SHARE['networks'] names {', '.join(map(repr, unknown))}, which is not a share "
             f"target; use some of: {', '.join(links.NETWORKS)}")
+    servers = share["fediverse_servers"]
+    if not isinstance(servers, (list, tuple)) or not all(isinstance(s, str) for s in servers):
+        raise SettingsError("SHARE['fediverse_servers'] must be a list of server names, "
+                            f"not {servers!r}; e.g. ['mastodon.social']")
+    wrong = [s for s in servers if not fediverse.is_host(s)]
+    if wrong:
+        raise SettingsError(
+            f"SHARE['fediverse_servers'] names {', '.join(map(repr, wrong))}, which is not a "
+            "server name; write only the name, as in 'mastodon.social' (no https://, path "
+            "or @)")
 
 
 def site_url(settings: dict) -> str:
@@ -135,13 +147,14 @@ def head_meta(alert=None, page_title="", page_description="", canonical_path="",
 
 def jinja_globals(settings: dict, card_for,
                   fediverse_path: str = URL_DEFAULTS["SHARE_FEDIVERSE_URL"]) -> dict:
-    """The names partials/meta.html and partials/share.html call."""
+    """The names partials/meta.html, partials/share.html and fediverse.html call."""
     share = share_settings(settings)
     return {
         "share_links": partial(alert_share_links, settings=settings, share=share,
                                fediverse_path=fediverse_path),
         "share_url": partial(share_url, settings=settings),
         "head_meta": partial(head_meta, settings=settings, share=share, card_for=card_for),
+        "fediverse_servers": tuple(share["fediverse_servers"]),
         "t": t,
     }
 
