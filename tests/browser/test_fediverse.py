@@ -153,6 +153,7 @@ def test_the_page_speaks_the_alerts_language(visit, server, pages):
     assert page.get_by_role("button", name="Ir a mi servidor").is_visible()
     assert page.locator("label[for=fedi-server]").text_content() == "Tu servidor"
     assert page.locator("[data-fedi-text]").text_content() == text
+    assert page.title().startswith("Compartir en Mastodon — ")
 
 
 def test_without_javascript_the_page_says_what_it_needs(visit, server, pages):

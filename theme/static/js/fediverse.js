@@ -44,6 +44,8 @@
     } catch (e) { words = {}; }
   }
   if (words.fedi_title) {
+    var heading = box.querySelector("[data-word='fedi_title']").textContent;
+    document.title = document.title.replace(heading, words.fedi_title);
     box.querySelectorAll("[data-word]").forEach(function (el) {
       var word = words[el.dataset.word];
       if (word) { el.textContent = word; }
