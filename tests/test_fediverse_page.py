@@ -91,11 +91,11 @@ def test_a_text_too_long_for_bluesky_fails_the_build_naming_it(make_site):
     assert not site.result.ok
     assert not (site.output / "index.html").exists()  # a failed build writes nothing
     [error] = [str(p) for p in site.result.errors]
-    length = len(text.strip()) + 1 + len(f"{SITE}/alerts/{SLUG}/")
+    length = len(text.strip()) + len(" alerts.example.org/alerts/tell-...")
     assert error == (
         f"{site.content / 'alerts/clinic.md'}:5: share_text: {length} of 300 graphemes on "
-        f"Bluesky (the link counts in full, each emoji 1), with the link and hashtags; "
-        f"shorten it by {length - 300}, or drop a hashtag")
+        f"Bluesky (the link counts as Bluesky shortens it, about 30; each emoji 1), with the "
+        f"link and hashtags; shorten it by {length - 300}, or drop a hashtag")
 
 
 # The names the browser test types, which the page's script refuses too (it trims and

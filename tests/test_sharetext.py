@@ -162,8 +162,22 @@ def grapheme_text(count: int) -> str:
     return "".join(pieces[i % 3] for i in range(count))
 
 
+#: The page's link as Bluesky's app shortens it (host, then 13 characters of the path).
+BLUESKY_LINK = "alerts.example.org/alerts/save-..."
+
+
+def test_bluesky_counts_links_as_its_app_shortens_them():
+    assert sharetext.bluesky_link(URL) == BLUESKY_LINK
+    assert sharetext.bluesky_link("https://alerts.example.org/") == "alerts.example.org"
+    assert sharetext.bluesky_link("https://a.org/abc?x=1#top") == "a.org/abc?x=1#top"
+    assert sharetext.bluesky_link("http://A.org:8080/0123456789abcdef") == \
+        "a.org:8080/0123456789ab..."
+    assert sharetext.bluesky_text(f"Act: {URL}, now") == f"Act: {BLUESKY_LINK}, now"
+    assert sharetext.bluesky_text("alerts/x/ is not a link") == "alerts/x/ is not a link"
+
+
 def test_bluesky_allows_300_graphemes_and_not_301():
-    room = 300 - len(f" {URL}")  # the link counts in full: every one of its graphemes
+    room = 300 - len(f" {BLUESKY_LINK}")
     text = grapheme_text(room)
     assert len(text) > 300  # so the bound cannot pass it: it is counted
     problems = Problems()
@@ -174,12 +188,12 @@ def test_bluesky_allows_300_graphemes_and_not_301():
                  networks=["bluesky"]) == {"bluesky": 301}
     [problem] = problems.errors
     assert problem.message == (
-        "301 of 300 graphemes on Bluesky (the link counts in full, each emoji 1), with the "
-        "link and hashtags; shorten it by 1, or drop a hashtag")
+        "301 of 300 graphemes on Bluesky (the link counts as Bluesky shortens it, about 30; "
+        "each emoji 1), with the link and hashtags; shorten it by 1, or drop a hashtag")
 
 
 def test_bluesky_counts_the_hashtags_it_carries():
-    room = 300 - len(f" {URL} #SaveThePark")
+    room = 300 - len(f" {BLUESKY_LINK} #SaveThePark")
     problems = Problems()
     check(make_alert(share_text=grapheme_text(room)), problems, networks=["bluesky"])
     assert not problems
@@ -224,13 +238,13 @@ def test_one_error_names_every_network_the_text_is_too_long_for():
     problems = Problems()
     counted = check(make_alert(share_text="w" * 290), problems)
     assert counted["x"] == 290 + 1 + 23 + 1 + 12
-    assert counted["bluesky"] == 290 + 1 + len(URL) + 1 + 12 == 352
+    assert counted["bluesky"] == 290 + 1 + len(BLUESKY_LINK) + 1 + 12 == 338
     [problem] = problems.errors
     assert problem.line == 7
     assert problem.message == (
         "327 of 280 characters on X (the link counts 23, each emoji or CJK character 2) and "
-        "352 of 300 graphemes on Bluesky (the link counts in full, each emoji 1), with the "
-        "link and hashtags; shorten it by 52, or drop a hashtag")  # by the most it is over
+        "338 of 300 graphemes on Bluesky (the link counts as Bluesky shortens it, about 30; "
+        "each emoji 1), with the link and hashtags; shorten it by 47, or drop a hashtag")
 
 
 def test_only_the_networks_the_page_lists_are_checked():
@@ -241,14 +255,17 @@ def test_only_the_networks_the_page_lists_are_checked():
 
 
 def test_utm_tags_count_where_the_link_counts_in_full():
-    room = 300 - len(f" {URL} #SaveThePark")
+    room = 500 - len(f" {URL} #SaveThePark")
     text = "w" * room
     problems = Problems()
-    check(make_alert(share_text=text), problems, networks=["bluesky", "x"])
+    networks = ["threads", "bluesky", "fediverse"]
+    check(make_alert(share_text=text[:200]), problems, networks=networks, utm=True)
     assert not problems
-    check(make_alert(share_text=text), problems, networks=["bluesky", "x"], utm=True)
+    check(make_alert(share_text=text), problems, networks=["threads"])
+    assert not problems
+    check(make_alert(share_text=text), problems, networks=["threads"], utm=True)
     [problem] = problems.errors
-    assert "on Bluesky" in problem.message and "on X" not in problem.message
+    assert "on Threads" in problem.message
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from sharing.links import tagged
 
@@ -69,16 +69,34 @@ def graphemes(text: str) -> int:
     return len(regex.findall(r"\X", text))
 
 
-#: What Mastodon counts as a link, 23 characters whatever its length: an http(s) address
-#: up to a space, without the punctuation that usually follows one. (Mastodon's own
-#: pattern is twitter-text's; this one never counts a link longer than Mastodon does.)
-_MASTODON_URL = re.compile(r"https?://\S*[^\s.,:;!?'\")\]}>]", re.IGNORECASE)
+#: A link as Mastodon and Bluesky find one in a post: an http(s) address up to a space,
+#: without the punctuation that usually follows one. (Their own patterns find bare
+#: domains too, which count here as written: never less than they count.)
+_URL = re.compile(r"https?://\S*[^\s.,:;!?'\")\]}>]", re.IGNORECASE)
 MASTODON_URL_LENGTH = 23
 
 
 def mastodon_text(text: str) -> str:
     """`text` as Mastodon's length check sees it: each link as 23 characters."""
-    return _MASTODON_URL.sub("x" * MASTODON_URL_LENGTH, text)
+    return _URL.sub("x" * MASTODON_URL_LENGTH, text)
+
+
+def bluesky_link(url: str) -> str:
+    """A link as Bluesky's app writes it into the post it counts: the host, then the path,
+    query and fragment, cut to 13 characters and "..." when longer than 15."""
+    parts = urlsplit(url)
+    # The browser's URL parser percent-encodes what is not ASCII before Bluesky cuts.
+    path = quote(("" if parts.path == "/" else parts.path)
+                 + (f"?{parts.query}" if parts.query else "")
+                 + (f"#{parts.fragment}" if parts.fragment else ""),
+                 safe="/?#[]@!$&'()*+,;=:%~")
+    host = parts.netloc.rpartition("@")[2].lower()
+    return f"{host}{path[:13]}..." if len(path) > 15 else host + path
+
+
+def bluesky_text(text: str) -> str:
+    """`text` as Bluesky counts it: each link shortened as its app shows it."""
+    return _URL.sub(lambda match: bluesky_link(match[0]), text)
 
 
 @dataclass(frozen=True)
@@ -118,8 +136,8 @@ LIMITS = (
           lambda post: upper_bound(post.replace(STAND_IN_URL, "", 1), links=1),
           weighted_length),
     Limit("bluesky", "Bluesky", 300, "graphemes",
-          "the link counts in full, each emoji 1", lambda url: _param(url, "text"),
-          len, graphemes),
+          "the link counts as Bluesky shortens it, about 30; each emoji 1",
+          lambda url: bluesky_text(_param(url, "text")), len, graphemes),
     Limit("fediverse", "Mastodon", 500, "characters",
           "the link counts 23, each emoji 1", lambda url: mastodon_text(_param(url, "text")),
           len, graphemes),
