@@ -41,9 +41,11 @@ PAGE = f"{SITE}/alerts/save-the-park/"
 
 def test_every_network_has_a_link_saying_where_it_shares():
     found = by_network(make_alert())
-    assert list(found) == ["facebook", "x", "bluesky", "whatsapp", "telegram", "linkedin",
-                           "reddit", "email"]
+    assert list(found) == ["facebook", "x", "bluesky", "fediverse", "threads", "whatsapp",
+                           "telegram", "linkedin", "reddit", "email"]
     assert found["bluesky"].label == "Share on Bluesky"
+    assert found["threads"].label == "Share on Threads"
+    assert found["fediverse"].label == "Share on Mastodon (fediverse)"
     assert found["x"].label == "Share on X"
     assert found["email"].label == "Share by email"
 
@@ -52,6 +54,7 @@ def test_labels_follow_the_alert_language():
     found = by_network(make_alert(lang="es"))
     assert found["whatsapp"].label == "Compartir en WhatsApp"
     assert found["email"].label == "Compartir por correo"
+    assert found["fediverse"].label == "Compartir en Mastodon (fediverso)"
 
 
 def test_links_unpack_as_network_label_url():
@@ -74,6 +77,32 @@ def test_each_network_receives_the_page_and_words():
                                             "text": ["Call the council before Friday!"]}
     assert query(found["linkedin"].url) == {"url": [PAGE]}
     assert query(found["reddit"].url) == {"url": [PAGE], "title": ["Save the park"]}
+    assert found["threads"].url.startswith("https://www.threads.com/intent/post?")
+    assert query(found["threads"].url) == {
+        "text": [f"Call the council before Friday! {PAGE} #SaveThePark #Parks"]}
+
+
+def fragment(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).fragment, strict_parsing=True)
+
+
+def test_the_fediverse_link_is_our_page_with_the_words_after_the_hash():
+    url = by_network(make_alert(lang="es"))["fediverse"].url
+    parts = urlsplit(url)
+    # No query: browsers never send the fragment, so no server receives the words.
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{SITE}/share/fediverse/"
+    assert parts.query == ""
+    assert fragment(url) == {
+        "text": [f"Call the council before Friday! {PAGE} #SaveThePark #Parks"], "lang": ["es"]}
+    assert "+" not in parts.fragment  # spaces as %20: URLSearchParams reads either
+
+
+def test_the_fediverse_page_follows_its_settings_and_is_relative_without_siteurl():
+    settings = {"SITEURL": "", "SITENAME": "Action Alerts", "SHARE": {}}
+    found = jinja_globals(settings, lambda alert, settings: None, "partage/mastodon/")[
+        "share_links"](make_alert())
+    [link] = [link for link in found if link.network == "fediverse"]
+    assert link.url.startswith("/partage/mastodon/#text=")
 
 
 def test_email_link_has_subject_and_a_body_with_the_link():
@@ -98,7 +127,8 @@ def test_markup_in_titles_reaches_networks_as_the_same_text():
 
 def test_shared_links_are_left_alone_without_utm():
     for link in build(make_alert()):
-        shared = [v for values in query(link.url).values() for v in values if PAGE in v]
+        words = fragment(link.url) if link.network == "fediverse" else query(link.url)
+        shared = [v for values in words.values() for v in values if PAGE in v]
         assert shared, link.network
         assert all("utm_" not in v for v in shared)
 
@@ -110,6 +140,11 @@ def test_utm_tags_name_the_network_and_the_alert_and_nothing_else():
     assert query(shared) == {"utm_source": ["facebook"], "utm_medium": ["social"],
                              "utm_campaign": ["save-the-park"]}
     assert query(query(found["linkedin"].url)["url"][0])["utm_source"] == ["linkedin"]
+    threads_text = query(found["threads"].url)["text"][0]
+    assert f"{PAGE}?utm_source=threads&utm_medium=social&utm_campaign=save-the-park " \
+        in threads_text
+    fedi_text = fragment(found["fediverse"].url)["text"][0]
+    assert f"{PAGE}?utm_source=fediverse&utm_medium=social" in fedi_text
 
 
 def test_networks_setting_chooses_and_orders():

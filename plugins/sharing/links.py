@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from alerts.site.i18n import t
+from alerts.site.urls import DEFAULTS as URL_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class Share:
     hashtags: tuple[str, ...]  # without '#'
     slug: str
     lang: str
+    #: Our page that asks for the visitor's fediverse server (sharing.fediverse): absolute,
+    #: or root-relative without SITEURL.
+    fediverse_page: str = "/" + URL_DEFAULTS["SHARE_FEDIVERSE_URL"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,21 @@ def x(share: Share, link: str) -> str:
 @network("bluesky", "Bluesky")
 def bluesky(share: Share, link: str) -> str:
     return _query("https://bsky.app/intent/compose", {"text": _with_tags(share.text, share, link)})
+
+
+@network("fediverse", "Mastodon", label_key="share_on_fediverse")
+def fediverse(share: Share, link: str) -> str:
+    # In the fragment, which browsers never send: no server, ours included, receives the
+    # words; our page (theme/static/js/fediverse.js) reads them and asks for the server.
+    words = urlencode({"text": _with_tags(share.text, share, link), "lang": share.lang},
+                      quote_via=_quote)
+    return f"{share.fediverse_page}#{words}"
+
+
+@network("threads", "Threads")
+def threads(share: Share, link: str) -> str:
+    return _query("https://www.threads.com/intent/post",
+                  {"text": _with_tags(share.text, share, link)})
 
 
 @network("whatsapp", "WhatsApp")

@@ -7,10 +7,12 @@ from functools import partial
 
 from pelican import signals
 
+from alerts.build import state as buildstate
 from alerts.build.config import SettingsError, merged
-from alerts.build.pipeline import Step, require_alerts
+from alerts.build.pipeline import Step, plugin_names, require_alerts
 from alerts.site.i18n import register_strings, t
-from sharing import links, meta, sharetext
+from alerts.site.urls import DEFAULTS as URL_DEFAULTS
+from sharing import fediverse, links, meta, sharetext
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ DEFAULTS = {
     "locales": {},
     #: Publisher logo for JSON-LD, a path relative to the site root; None leaves it out.
     "publisher_logo": None,
+    #: Servers the fediverse page suggests as plain text (never fetched): host names.
+    "fediverse_servers": fediverse.SUGGESTIONS,
 }
 
 STRINGS = {
@@ -37,6 +41,7 @@ STRINGS = {
         "link_copied": "Link copied",
         "copy_failed": "Could not copy the link; copy it from the address bar",
         "share_native": "Share…",
+        "share_on_fediverse": "Share on Mastodon (fediverse)",
     },
     "es": {
         "share_heading": "Comparte esta alerta",
@@ -46,6 +51,7 @@ STRINGS = {
         "link_copied": "Enlace copiado",
         "copy_failed": "No se pudo copiar el enlace; cópialo de la barra de direcciones",
         "share_native": "Compartir…",
+        "share_on_fediverse": "Compartir en Mastodon (fediverso)",
     },
     "ar": {
         "share_heading": "شارك هذا التنبيه",
@@ -55,6 +61,7 @@ STRINGS = {
         "link_copied": "نُسخ الرابط",
         "copy_failed": "تعذّر نسخ الرابط؛ انسخه من شريط العنوان",
         "share_native": "شارك…",
+        "share_on_fediverse": "شارك على ماستودون (الفديفيرس)",
     },
 }
 
@@ -81,6 +88,16 @@ def _check(share: dict) -> None:
         raise SettingsError(
             f"SHARE['networks'] names {', '.join(map(repr, unknown))}, which is not a share "
             f"target; use some of: {', '.join(links.NETWORKS)}")
+    servers = share["fediverse_servers"]
+    if not isinstance(servers, (list, tuple)) or not all(isinstance(s, str) for s in servers):
+        raise SettingsError("SHARE['fediverse_servers'] must be a list of server names, "
+                            f"not {servers!r}; e.g. ['mastodon.social']")
+    wrong = [s for s in servers if not fediverse.is_host(s)]
+    if wrong:
+        raise SettingsError(
+            f"SHARE['fediverse_servers'] names {', '.join(map(repr, wrong))}, which is not a "
+            "server name; write only the name, as in 'mastodon.social' (no https://, path "
+            "or @)")
 
 
 def site_url(settings: dict) -> str:
@@ -88,9 +105,13 @@ def site_url(settings: dict) -> str:
     return (settings.get("SITEURL") or "").rstrip("/")
 
 
-def share_for(alert, settings: dict) -> links.Share:
-    """What sharing `alert` sends: its absolute URL, title, text and hashtags."""
+def share_for(alert, settings: dict,
+              fediverse_path: str = URL_DEFAULTS["SHARE_FEDIVERSE_URL"]) -> links.Share:
+    """What sharing `alert` sends: its absolute URL, title, text and hashtags; and where
+    our fediverse page is (`fediverse_path`, relative to the site root)."""
     return links.Share(
+        fediverse_page=(meta.absolute(site_url(settings), fediverse_path)
+                        or "/" + fediverse_path),
         url=meta.absolute(site_url(settings), alert.url) or "/" + alert.url,
         title=alert.title,
         text=alert.share_text or alert.title,
@@ -105,9 +126,12 @@ def share_url(alert, *, settings: dict) -> str:
     return share_for(alert, settings).url
 
 
-def alert_share_links(alert, *, settings: dict, share: dict) -> list[links.ShareLink]:
+def alert_share_links(alert, *, settings: dict, share: dict,
+                      fediverse_path: str = URL_DEFAULTS["SHARE_FEDIVERSE_URL"],
+                      ) -> list[links.ShareLink]:
     """Template global `share_links(alert)`: [(network_id, label, url), …]."""
-    return links.share_links(share_for(alert, settings), share["networks"], share["utm"])
+    return links.share_links(share_for(alert, settings, fediverse_path), share["networks"],
+                             share["utm"])
 
 
 def head_meta(alert=None, page_title="", page_description="", canonical_path="", lang=None, *,
@@ -121,13 +145,16 @@ def head_meta(alert=None, page_title="", page_description="", canonical_path="",
     )
 
 
-def jinja_globals(settings: dict, card_for) -> dict:
-    """The names partials/meta.html and partials/share.html call."""
+def jinja_globals(settings: dict, card_for,
+                  fediverse_path: str = URL_DEFAULTS["SHARE_FEDIVERSE_URL"]) -> dict:
+    """The names partials/meta.html, partials/share.html and fediverse.html call."""
     share = share_settings(settings)
     return {
-        "share_links": partial(alert_share_links, settings=settings, share=share),
+        "share_links": partial(alert_share_links, settings=settings, share=share,
+                               fediverse_path=fediverse_path),
         "share_url": partial(share_url, settings=settings),
         "head_meta": partial(head_meta, settings=settings, share=share, card_for=card_for),
+        "fediverse_servers": tuple(share["fediverse_servers"]),
         "t": t,
     }
 
@@ -143,7 +170,7 @@ def initialized(pelican) -> None:
     register_strings(STRINGS)
     # A copy, not .update(): the dict in settings may be shared with whoever passed it in.
     merged = dict(settings.get("JINJA_GLOBALS") or {})
-    mine = jinja_globals(settings, card_for)
+    mine = jinja_globals(settings, card_for, _fediverse_path())
     merged.setdefault("t", mine.pop("t"))  # the alerts plugin may have registered it already
     merged.update(mine)
     settings["JINJA_GLOBALS"] = merged
@@ -152,10 +179,24 @@ def initialized(pelican) -> None:
                        "card image and share links are relative; set SITEURL in publishconf.py")
 
 
+def _fediverse_path() -> str:
+    """The fediverse page's path in this build (its settings may move it); the default
+    when sharing is set up outside a build (tests, tools)."""
+    try:
+        return buildstate.current().urls.share_fediverse
+    except RuntimeError:
+        return URL_DEFAULTS["SHARE_FEDIVERSE_URL"]
+
+
 def check_share_text(state) -> None:
-    """The "share-text" step: check every alert's post length once every file is read."""
+    """The "share-text" step: check every alert's post length, on each network its page
+    lists, once every file is read."""
+    share = share_settings(state.settings)
     for alert in state.alerts:
-        sharetext.check(alert, state.problems)
+        what = share_for(alert, state.settings, state.urls.share_fediverse)
+        if not sharetext.plainly_fits(what, share["utm"]):
+            sharetext.check(alert, state.problems,
+                            links.share_links(what, share["networks"], share["utm"]))
 
 
 def write_cards(state):
@@ -172,8 +213,18 @@ ALERT_STEPS = (
 )
 
 
+def get_generators(pelican):
+    """The fediverse page, when this build's share links include it."""
+    names = plugin_names(pelican.settings)
+    if "sharing" in names and "alerts" in names and fediverse.listed(
+            share_settings(pelican.settings)):
+        return (fediverse.FediversePageGenerator,)
+    return ()
+
+
 def register():
     signals.initialized.connect(_require_alerts)
+    signals.get_generators.connect(get_generators)
 
 
 def _require_alerts(pelican) -> None:

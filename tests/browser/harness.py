@@ -32,11 +32,21 @@ PHONE = {"width": 375, "height": 667}
 #: (see `page_types`), so the sample content can change without editing the tests.
 PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
               "archive", "victories", "tag", "tags", "target", "targets", "about", "404",
-              "embed", "embed-list"]
+              "embed", "embed-list", "fediverse"]
 
 
 class _Handler(SiteHandler):
-    """The site's own handler (a missing path gets 404.html with status 404), quiet."""
+    """The site's own handler (a missing path gets 404.html with status 404), quiet; each
+    request, as received (request line and headers), goes to its server's request log."""
+
+    request_log: list[str] | None = None
+
+    def parse_request(self):
+        parsed = super().parse_request()
+        if self.request_log is not None:
+            line = self.raw_requestline.decode("latin-1").rstrip("\r\n")
+            self.request_log.append(f"{line}\n{self.headers or ''}")
+        return parsed
 
     def log_message(self, format, *args):
         pass
@@ -44,10 +54,13 @@ class _Handler(SiteHandler):
 
 class StaticServer:
     """An HTTP server on 127.0.0.1 and a free port, bound at once so that its origin is
-    known before the site it serves is built (a build with SITEURL needs it)."""
+    known before the site it serves is built (a build with SITEURL needs it). `requests`
+    holds every request it received, as received: the request line, then the headers."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else None
+        self.requests: list[str] = []
+        self._handler = type("_LoggingHandler", (_Handler,), {"request_log": self.requests})
         handler = functools.partial(self._handle)
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -56,7 +69,7 @@ class StaticServer:
     def _handle(self, *args, **kwargs):
         if self.directory is None:
             raise RuntimeError("StaticServer: set .directory before serving")
-        return _Handler(*args, directory=str(self.directory), **kwargs)
+        return self._handler(*args, directory=str(self.directory), **kwargs)
 
     @property
     def origin(self) -> str:
@@ -164,7 +177,10 @@ def page_types(output: Path) -> dict[str, str]:
     # What partner sites frame (plugins/alerts/site/embeds.py): the open alert's embed,
     # and every open alert's.
     types["embed"] = SiteURLs.embed_of(types["open"])
-    types["embed-list"] = SiteURLs(load_settings(ROOT / "pelicanconf.py")).embed_open_alerts
+    urls = SiteURLs(load_settings(ROOT / "pelicanconf.py"))
+    types["embed-list"] = urls.embed_open_alerts
+    # The page that sends a share to the visitor's fediverse server (sharing.fediverse).
+    types["fediverse"] = urls.share_fediverse
     for kind, path in types.items():
         file = output / (path + "index.html" if path == "" or path.endswith("/") else path)
         assert file.is_file(), f"{kind}: {file} was not built"

@@ -43,6 +43,10 @@ DEFAULTS = {
     "OUTCOMES_FEED_ATOM": "feeds/outcomes.atom.xml",
     #: The JSON Feed 1.1 of open alerts and their updates; None for none.
     "JSON_FEED": "feeds/alerts.json",
+    #: The page that sends a share to the visitor's fediverse server (sharing.fediverse).
+    "SHARE_FEDIVERSE_URL": "share/fediverse/",
+    #: Where that page is written: SHARE_FEDIVERSE_URL's folder and its index.html.
+    "SHARE_FEDIVERSE_SAVE_AS": "share/fediverse/index.html",
 }
 #: Alert page layouts, by the setting prefix Pelican reads for each kind of alert.
 _ALERT_KINDS = {(False, False): "ARTICLE", (True, False): "ARTICLE_LANG",
@@ -57,7 +61,7 @@ class SiteURLs:
         self.settings = settings
         for prefix in _ALERT_KINDS.values():
             _check_alert_layout(prefix, settings)
-        for key in ("TARGET", "TARGETS", "VICTORIES", "EMBED_OPEN_ALERTS"):
+        for key in ("TARGET", "TARGETS", "VICTORIES", "EMBED_OPEN_ALERTS", "SHARE_FEDIVERSE"):
             url, save_as = self._get(f"{key}_URL"), self._get(f"{key}_SAVE_AS")
             if not url.endswith("/") or save_as != SiteURLs.page_file(url):
                 raise SettingsError(
@@ -198,6 +202,15 @@ class SiteURLs:
     @property
     def victories_save_as(self) -> str:
         return self._get("VICTORIES_SAVE_AS")
+
+    @property
+    def share_fediverse(self) -> str:
+        """The fediverse share page (sharing.fediverse): SHARE_FEDIVERSE_URL."""
+        return self._get("SHARE_FEDIVERSE_URL")
+
+    @property
+    def share_fediverse_save_as(self) -> str:
+        return self._get("SHARE_FEDIVERSE_SAVE_AS")
 
     @property
     def outcomes_feed(self) -> str | None:
