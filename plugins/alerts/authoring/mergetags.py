@@ -29,7 +29,7 @@ _FOREIGN = (
 #: What every pattern above needs, found in one scan.
 _MARKERS = re.compile(r"\[\[|\*\||\{|%%")
 #: A known tag kept for an edition: its place among ALERTS["merge_tags"].
-_TOKEN = "mergetagtoken{}x"
+_KEPT = "mergetagtoken{}x"
 _TOKENS = re.compile(r"mergetagtoken(\d+)x")
 
 
@@ -51,7 +51,7 @@ def replace(text: str, fallbacks: dict[str, str], *,
     def known(match: re.Match) -> str:
         name = match.group(1)
         if name in fallbacks:
-            return _TOKEN.format(list(fallbacks).index(name)) if keep else fallbacks[name]
+            return _KEPT.format(list(fallbacks).index(name)) if keep else fallbacks[name]
         known_names = ", ".join(f"[[{k}]]" for k in fallbacks) or "none"
         problems.append(MergeTagProblem(
             text.count("\n", 0, match.start()), match.group(0),
