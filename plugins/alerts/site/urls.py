@@ -34,9 +34,10 @@ DEFAULTS = {
     "EMBED_OPEN_ALERTS_SAVE_AS": "embed/open-alerts/index.html",
     #: The site's calendar (RFC 5545) of every open alert's deadline and events.
     "CALENDAR_SAVE_AS": "calendar.ics",
-    #: The email edition (alerts.site.emailedition): file names in each alert page's
-    #: folder, for the HTML and the text part.
+    #: The email edition's HTML (alerts.site.emailedition): a file name, written in
+    #: each alert page's folder.
     "EMAIL_HTML_SAVE_AS": "email.html",
+    #: Its text part, a file name beside it.
     "EMAIL_TEXT_SAVE_AS": "email.txt",
     #: The page of won alerts.
     "VICTORIES_URL": "victories/",
