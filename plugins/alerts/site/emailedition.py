@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import difflib
 import logging
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+import css_inline
 
 from alerts.authoring.links import with_utm
 from alerts.authoring.model import CLOSED
@@ -110,8 +111,8 @@ def _check(conf: dict) -> None:
 
 
 def setup(pelican) -> None:
-    """The step's setup: check EMAIL before any file is read, so a mistake stops the
-    build at once; give templates the draft page's button words."""
+    """The step's setup: check EMAIL before any file is read, so a mistake stops every
+    build at once (`make check` and `make html` too, which write no email)."""
     email_settings(pelican.settings)
 
 
@@ -148,7 +149,10 @@ class Edition:
         env = _environment(settings)
         self.html_template = env.get_template("email.html")
         self.text_template = env.get_template("email.txt")
-        self.inliner = _inliner(str(theme / STYLESHEET))
+        # Read on every build: a long-lived process (tests, a server) sees theme edits.
+        self.inliner = css_inline.CSSInliner(
+            extra_css=(theme / STYLESHEET).read_text("utf-8"), keep_style_tags=False,
+            keep_link_tags=False, load_remote_stylesheets=False)
 
     def link(self, url: str, alert) -> str:
         """`url` absolute; a link to this site with the UTM tags when EMAIL["utm"]."""
@@ -192,15 +196,6 @@ class Edition:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-@lru_cache(maxsize=4)
-def _inliner(stylesheet: str):
-    import css_inline  # only a publish build needs it
-
-    return css_inline.CSSInliner(
-        extra_css=Path(stylesheet).read_text("utf-8"), keep_style_tags=False,
-        keep_link_tags=False, load_remote_stylesheets=False)
 
 
 def _environment(settings: dict):
