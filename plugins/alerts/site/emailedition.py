@@ -23,8 +23,6 @@ import logging
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import css_inline
-
 from alerts.authoring.links import with_utm
 from alerts.authoring.model import CLOSED
 from alerts.build import pipeline
@@ -149,6 +147,8 @@ class Edition:
         env = _environment(settings)
         self.html_template = env.get_template("email.html")
         self.text_template = env.get_template("email.txt")
+        import css_inline  # here: its import costs 35 ms, and only publish builds use it
+
         # Read on every build: a long-lived process (tests, a server) sees theme edits.
         self.inliner = css_inline.CSSInliner(
             extra_css=(theme / STYLESHEET).read_text("utf-8"), keep_style_tags=False,
