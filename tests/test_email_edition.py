@@ -341,3 +341,19 @@ def test_text_part_lines_are_wrapped_except_links(sample):
         assert text.endswith("\n") and "\n\n\n" not in text
         for line in text.splitlines():
             assert len(line) <= 72 or re.search(r"\S{40,}", line), (url, line)
+
+
+def test_each_language_version_has_its_own_edition_in_its_language(tmp_path):
+    from tests.test_translations import FILES, SLUG
+
+    site = publish(tmp_path, FILES)
+    assert site.result.ok, site.messages
+    soup, _, text = edition(site, f"alerts/{SLUG}/ar/")
+    assert (soup.html["lang"], soup.html["dir"]) == ("ar", "rtl")
+    online = soup.find("a")
+    assert online.get_text(strip=True) == "اعرض هذا التنبيه على الإنترنت"
+    assert online["href"] == f"{SITE}/alerts/{SLUG}/ar/"
+    assert soup.h1.get_text() == "اطلب من المجلس تمويل العيادة"
+    assert "راسل المجلس: https://example.org/act" in text
+    spanish, _, _ = edition(site, f"alerts/{SLUG}/es-MX/")
+    assert spanish.html["lang"] == "es-MX" and "Fecha límite:" in spanish.get_text()
