@@ -152,7 +152,7 @@ def test_sample_web_pages_never_carry_a_merge_tag_and_the_email_does(sample):
     assert "Dear [[First_Name]]" in raw and "Dear [[First_Name]]" in text
 
 
-def test_the_draft_preview_only_has_the_copy_button(sample):
+def test_published_pages_have_no_copy_button(sample):
     for url in sample_pages(sample):
         page = sample.html(url + "index.html")
         assert page.select_one("[data-copy-email]") is None, url
