@@ -83,6 +83,8 @@ def test_the_readme_commands_build_every_alert_on_a_fresh_clone(clone, command):
         here = clone / "output" / "alerts" / folder
         assert list(here.glob("card.*")), f"{folder}: no social card"
         assert list(here.glob("*.pdf")), f"{folder}: no PDF"
+        # The email edition needs absolute addresses: publish builds only.
+        assert (here / "email.html").is_file() == (command[0] == "publish"), folder
     home = (clone / "output" / "index.html").read_text("utf-8")
     if command[0] == "publish":
         assert f'href="{SITEURL}/' in home

@@ -221,6 +221,8 @@ MISTAKES = {
     "ALERTS": ({"closing_soon_hour": 72}, "ALERTS.closing_soon_hour: unknown key; "
                "did you mean closing_soon_hours?"),
     "SHARE": ({"utmm": True}, "SHARE.utmm: unknown key; did you mean utm?"),
+    "EMAIL": ({"merge_sintax": "mailchimp"},
+              "EMAIL.merge_sintax: unknown key; did you mean merge_syntax?"),
     "PDF": ({"enabled": False, "page_sise": "A4"},
             "PDF.page_sise: unknown key; did you mean page_size?"),
     "SOCIAL_CARDS": ({"backgroud_color": "#000000"},
@@ -263,7 +265,7 @@ def test_a_setting_pelican_refuses_is_one_line_naming_the_file(tmp_path):
 
 def test_every_default_of_every_setting_is_documented():
     modules = ("alerts/build/settings.py", "sharing/sharing.py", "printpdf/settings.py",
-               "sharing/cards/draw.py", "alerts/site/urls.py")
+               "sharing/cards/draw.py", "alerts/site/urls.py", "alerts/site/emailedition.py")
     for module in modules:
         path = ROOT / "plugins" / module
         lines = path.read_text("utf-8").splitlines()
@@ -295,6 +297,7 @@ def test_reset_drops_what_modules_keep_for_a_build(tmp_path):
 @pytest.mark.parametrize(("setting", "words"), [
     ({"PDF": {"enabled": "no"}}, "PDF['enabled'] must be True or False, not 'no'"),
     ({"SHARE": {"utm": "yes"}}, "SHARE['utm'] must be True or False, not 'yes'"),
+    ({"EMAIL": {"utm": "yes"}}, "EMAIL['utm'] must be True or False, not 'yes'"),
 ])
 def test_a_switch_given_as_text_is_refused(tmp_path, setting, words):
     site = build_site(tmp_path, {}, pdf=True, settings=setting)

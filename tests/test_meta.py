@@ -220,8 +220,9 @@ def test_initialized_registers_globals_and_warns_once_without_siteurl(monkeypatc
     with caplog.at_level(logging.WARNING, logger="sharing"):
         sharing.initialized(FakePelican(settings))
     assert [r.getMessage() for r in caplog.records if "SITEURL" in r.getMessage()] == [
-        "sharing: SITEURL is empty, so pages have no canonical link, og:url or card image "
-        "and share links are relative; set SITEURL in publishconf.py"]
+        "sharing: SITEURL is empty, so pages have no canonical link, og:url or card image, "
+        "share links are relative and no email edition is written; set SITEURL in "
+        "publishconf.py"]
     glob = settings["JINJA_GLOBALS"]
     assert glob["other"] == 1
     assert {"share_links", "share_url", "head_meta", "t"} <= set(glob)

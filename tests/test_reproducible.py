@@ -34,7 +34,8 @@ def test_two_builds_are_identical(make_site, tmp_path):
     second = build_copy(make_site, tmp_path, "two-in-another-folder")
     assert sorted(first) == sorted(second)
     kinds = {name.rsplit(".", 1)[-1] for name in first}
-    assert {"html", "xml", "pdf", "jpg"} <= kinds, kinds
+    assert {"html", "xml", "pdf", "jpg", "txt"} <= kinds, kinds
+    assert "alerts/keep-the-river-clean/email.html" in first  # the email edition too
     for name, data in first.items():
         if name.lower().endswith(IMAGES):
             a, b = (Image.open(io.BytesIO(x)) for x in (data, second[name]))

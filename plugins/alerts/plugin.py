@@ -14,7 +14,7 @@ from alerts.build import state as buildstate
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
 from alerts.reader import AlertReader
-from alerts.site import acts, calendars, feeds, headers, i18n, listings
+from alerts.site import acts, calendars, emailedition, feeds, headers, i18n, listings
 from alerts.site.embeds import EmbedPageGenerator, add_embed_helpers
 from alerts.site.letters import LetterPageGenerator
 from alerts.site.outcomes import VictoriesGenerator
@@ -143,6 +143,7 @@ def run_finalized(pelican) -> None:
 ALERT_STEPS = (
     pipeline.Step("photos", publish_images, needs=("pages",)),
     pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
+    emailedition.STEP,
     pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
 )

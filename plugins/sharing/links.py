@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode
 
+from alerts.authoring.links import with_utm
 from alerts.site.i18n import t
 from alerts.site.urls import DEFAULTS as URL_DEFAULTS
 
@@ -134,12 +135,8 @@ def email(share: Share, link: str) -> str:
 
 
 def tagged(url: str, network_id: str, campaign: str) -> str:
-    """`url` with utm_source/medium/campaign, the only parameters ever added to it."""
-    parts = urlsplit(url)
-    extra = urlencode({"utm_source": network_id, "utm_medium": "social",
-                       "utm_campaign": campaign})
-    query = f"{parts.query}&{extra}" if parts.query else extra
-    return urlunsplit(parts._replace(query=query))
+    """`url` with utm_source=<network>, utm_medium=social and utm_campaign."""
+    return with_utm(url, network_id, "social", campaign)
 
 
 def share_links(share: Share, networks=None, utm: bool = False) -> list[ShareLink]:

@@ -175,8 +175,11 @@ def initialized(pelican) -> None:
     merged.update(mine)
     settings["JINJA_GLOBALS"] = merged
     if not site_url(settings):
+        # The one warning of a preview build: it also speaks for the email edition
+        # (alerts.site.emailedition), which needs absolute addresses too.
         logger.warning("sharing: SITEURL is empty, so pages have no canonical link, og:url or "
-                       "card image and share links are relative; set SITEURL in publishconf.py")
+                       "card image, share links are relative and no email edition is "
+                       "written; set SITEURL in publishconf.py")
 
 
 def _fediverse_path() -> str:

@@ -1,11 +1,12 @@
-"""Checks for the links a writer puts in front-matter: only web, mail and phone links."""
+"""Checks for the links a writer puts in front-matter: only web, mail and phone links;
+and the campaign parameters (utm_*) the share links and the email edition may add."""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 SAFE_SCHEMES = ("https", "http", "mailto", "tel")
 WEB_SCHEMES = ("https", "http")
@@ -90,3 +91,12 @@ def lookalike_warning(url: str, label: str | None = None) -> str | None:
 def _same_site(a: str, b: str) -> bool:
     a, b = a.removeprefix("www."), b.removeprefix("www.")
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def with_utm(url: str, source: str, medium: str, campaign: str) -> str:
+    """`url` with utm_source, utm_medium and utm_campaign after its own query (before its
+    #fragment): the only parameters the site ever adds to a link."""
+    parts = urlsplit(url)
+    extra = urlencode({"utm_source": source, "utm_medium": medium, "utm_campaign": campaign})
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit(parts._replace(query=query))

@@ -4,10 +4,17 @@ Copy is often pasted from an email tool, where `[[First_Name]]` is filled in per
 recipient. On a public page it must never show raw: a tag listed in
 ALERTS["merge_tags"] becomes its fallback ("friend"); any other tag, and the merge
 syntaxes of other email tools, are errors naming the line.
+
+The email edition keeps the tag for the email tool. So the parser renders the title,
+summary and body once with a token per known tag (`keep=True`), and each edition fills
+the tokens its own way (`fill`): the page with the fallback, the email with the tag in
+EMAIL["merge_syntax"]. A token is one ASCII word, so Markdown, smart quotes and the HTML
+cleaner treat it as they treat the word that replaces it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -21,6 +28,9 @@ _FOREIGN = (
 
 #: What every pattern above needs, found in one scan.
 _MARKERS = re.compile(r"\[\[|\*\||\{|%%")
+#: A known tag kept for an edition: its place among ALERTS["merge_tags"].
+_KEPT = "mergetagtoken{}x"
+_TOKENS = re.compile(r"mergetagtoken(\d+)x")
 
 
 @dataclass(frozen=True)
@@ -30,8 +40,10 @@ class MergeTagProblem:
     message: str
 
 
-def replace(text: str, fallbacks: dict[str, str]) -> tuple[str, list[MergeTagProblem]]:
-    """Return `text` with known tags replaced, and a problem for every other tag."""
+def replace(text: str, fallbacks: dict[str, str], *,
+            keep: bool = False) -> tuple[str, list[MergeTagProblem]]:
+    """Return `text` with known tags replaced, and a problem for every other tag. With
+    `keep`, a known tag becomes a token for `fill` instead of its fallback."""
     if not _MARKERS.search(text):  # most texts: no pattern below can match
         return text, []
     problems: list[MergeTagProblem] = []
@@ -39,7 +51,7 @@ def replace(text: str, fallbacks: dict[str, str]) -> tuple[str, list[MergeTagPro
     def known(match: re.Match) -> str:
         name = match.group(1)
         if name in fallbacks:
-            return fallbacks[name]
+            return _KEPT.format(list(fallbacks).index(name)) if keep else fallbacks[name]
         known_names = ", ".join(f"[[{k}]]" for k in fallbacks) or "none"
         problems.append(MergeTagProblem(
             text.count("\n", 0, match.start()), match.group(0),
@@ -58,3 +70,33 @@ def replace(text: str, fallbacks: dict[str, str]) -> tuple[str, list[MergeTagPro
             ))
     problems.sort(key=lambda p: p.line_offset)
     return result, problems
+
+
+def has_tag(text: str) -> bool:
+    """Whether `text` (from `replace(..., keep=True)`) has a known tag in it."""
+    return _TOKENS.search(text) is not None
+
+
+def fill(text: str, values: list[str]) -> str:
+    """`text` with each token of `replace(..., keep=True)` as `values[its tag's place]`."""
+    if "mergetagtoken" not in text:
+        return text
+    return _TOKENS.sub(lambda match: values[int(match.group(1))], text)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An alert's title, summary (plain text) and body (HTML) with each known merge tag
+    as a token, for an edition that keeps the tags: see `edition`."""
+
+    names: tuple[str, ...]  # ALERTS["merge_tags"]'s names, in token order
+    title: str
+    summary: str
+    body: str
+
+    def edition(self, pattern: str) -> tuple[str, str, str]:
+        """Title, summary and body with each tag written as `pattern` (e.g. "*|{name}|*");
+        the body's tags HTML-escaped."""
+        tags = [pattern.format(name=name) for name in self.names]
+        return (fill(self.title, tags), fill(self.summary, tags),
+                fill(self.body, [html.escape(tag) for tag in tags]))

@@ -180,6 +180,9 @@ class Alert:
     #: Every language version of this alert, this one included, original first; empty
     #: when it has no translation. Filled in once every file has been read.
     versions: tuple[Version, ...] = field(default=(), compare=False, repr=False)
+    #: Title, summary and body with merge tags kept for the email edition
+    #: (alerts.authoring.mergetags.Tagged); set by the parser.
+    tagged: object = field(default=None, compare=False, repr=False)
     #: Line of each front-matter field, for messages raised after parsing.
     lines: dict[str, int] = field(default_factory=dict)
 

@@ -131,15 +131,20 @@ class Parser:
     def _front(self, result: Parsed, source_path, front, is_alert: bool) -> None:
         table = ALERT_FIELDS if is_alert else PAGE_FIELDS
         fallbacks = self.conf["merge_tags"]
-        values = {key: self._merge_value(result, value, key, key, fallbacks, front.lines)
-                  for key, value in front.values.items()}
+        # Known merge tags become tokens, filled with their fallback for the page here
+        # and kept as tags for the email edition (mergetags.Tagged).
+        kept = {key: self._merge_value(result, value, key, key, fallbacks, front.lines)
+                for key, value in front.values.items()}
+        web = list(fallbacks.values())
+        values = {key: _filled(value, web) for key, value in kept.items()}
         parsed, problems = parse_fields(values, front.lines, table, self.site_zone,
                                         {**{key: self.conf[key] for key in CONTEXT_KEYS},
                                          "now": self.now})
         result.problems.extend((line, field, message, False)
                                for line, field, message in problems)
         body = self._merge(result, front.body, fallbacks, front.body_line, "body")
-        content = self.render(body)
+        tagged_content = self.render(body)
+        content = mergetags.fill(tagged_content, [html.escape(value) for value in web])
         parsed["summary"] = parsed.get("summary") or first_paragraph(content)
         alert = self._alert(result, source_path, parsed, front) if is_alert else None
         if is_alert and alert is not None:
@@ -151,10 +156,13 @@ class Parser:
         else:
             folder = None
         if folder is not None:
-            content = self.localize_images(result, content, front.body, front.body_line,
-                                           source_path, folder)
+            tagged_content = self.localize_images(result, tagged_content, front.body,
+                                                  front.body_line, source_path, folder)
+            content = mergetags.fill(tagged_content, [html.escape(value) for value in web])
             if alert is not None and alert.image is not None:
                 result.images.append((folder, alert.image))
+        if alert is not None:
+            alert.tagged = _tagged(kept, tagged_content, alert, fallbacks)
         result.content, result.alert = content, alert
         result.metadata = _pelican_metadata(parsed, self.settings["DEFAULT_CATEGORY"])
         if alert is not None:
@@ -180,7 +188,7 @@ class Parser:
 
     @staticmethod
     def _merge(result, text, fallbacks, first_line, field):
-        merged, problems = mergetags.replace(text, fallbacks)
+        merged, problems = mergetags.replace(text, fallbacks, keep=True)
         result.problems.extend((first_line + p.line_offset, field, p.message, False)
                                for p in problems)
         return merged
@@ -265,6 +273,30 @@ class Parser:
                                  self.conf["closing_soon_hours"]),
             lines=dict(front.lines),
         )
+
+
+def _filled(value, fallbacks: list[str]):
+    """A front-matter value with every merge tag token as its fallback (for the page)."""
+    if isinstance(value, str):
+        return mergetags.fill(value, fallbacks)
+    if isinstance(value, list):
+        return [_filled(item, fallbacks) for item in value]
+    if isinstance(value, dict):
+        return {key: _filled(item, fallbacks) for key, item in value.items()}
+    return value
+
+
+def _tagged(kept: dict, content: str, alert: Alert, fallbacks: dict) -> mergetags.Tagged:
+    """The alert's title, summary and body with merge tags kept, for the email edition.
+    Only texts that carry a token differ from the page's."""
+    def plain(key: str, checked: str) -> str:
+        given = kept.get(key)
+        return " ".join(given.split()) if isinstance(given, str) and \
+            mergetags.has_tag(given) else checked
+
+    summary = plain("summary", alert.summary) if kept.get("summary") else \
+        first_paragraph(content)
+    return mergetags.Tagged(tuple(fallbacks), plain("title", alert.title), summary, content)
 
 
 def _long_mailto(action, targets, lines, where) -> list:

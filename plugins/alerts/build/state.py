@@ -27,6 +27,8 @@ class BuildState:
     urls: SiteURLs | None = None  # where every page and file lives
     photos: PhotoCache | None = None  # checked and re-encoded photos, kept between builds
     alerts: list[Alert] = field(default_factory=list)
+    #: Drafts and their translations (built under drafts/, listed nowhere), each once.
+    drafts: list[Alert] = field(default_factory=list)
     #: Photos to publish without metadata: (the page's folder, the image).
     images: list[tuple[str, AlertImage]] = field(default_factory=list)
     alert_files: set[str] = field(default_factory=set)  # every alert file read, good or bad

@@ -26,6 +26,7 @@ def sort_alerts(generator) -> None:
     state.alerts = [article.alert for article in published]  # what cards and PDFs are for
     drafts = [a for a in generator.drafts + generator.drafts_translations
               if hasattr(a, "alert")]
+    state.drafts = list({a.alert.url: a.alert for a in drafts}.values())
     listed = translations.link(published, generator.settings["DEFAULT_LANG"], state.problems,
                                drafts=drafts, failed=state.failed_slugs)
     outcomes.resolve_follow_ups(state.alerts, [a.alert for a in drafts], state.problems)

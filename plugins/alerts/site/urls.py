@@ -34,6 +34,11 @@ DEFAULTS = {
     "EMBED_OPEN_ALERTS_SAVE_AS": "embed/open-alerts/index.html",
     #: The site's calendar (RFC 5545) of every open alert's deadline and events.
     "CALENDAR_SAVE_AS": "calendar.ics",
+    #: The email edition's HTML (alerts.site.emailedition): a file name, written in
+    #: each alert page's folder.
+    "EMAIL_HTML_SAVE_AS": "email.html",
+    #: Its text part, a file name beside it.
+    "EMAIL_TEXT_SAVE_AS": "email.txt",
     #: The page of won alerts.
     "VICTORIES_URL": "victories/",
     #: Where that page is written: VICTORIES_URL's folder and its index.html.
@@ -68,6 +73,14 @@ class SiteURLs:
                     f"{key}_URL = {url!r} with {key}_SAVE_AS = {save_as!r}: write a folder "
                     f"and its index.html, e.g. {DEFAULTS[key + '_URL']!r} and "
                     f"{DEFAULTS[key + '_SAVE_AS']!r}", source=settings_file(settings))
+        for key, suffix in (("EMAIL_HTML_SAVE_AS", ".html"), ("EMAIL_TEXT_SAVE_AS", ".txt")):
+            name = self._get(key)
+            if not isinstance(name, str) or "/" in name or not name.endswith(suffix) \
+                    or name in ("index.html", suffix):
+                raise SettingsError(
+                    f"{key} = {name!r}: write a file name ending in {suffix}, other than "
+                    f"index.html, which is written in each alert page's folder, e.g. "
+                    f"{DEFAULTS[key]!r}", source=settings_file(settings))
         self._target_slugs: dict[str, str] = {}
         # Read once: the alerts plugin writes this feed itself and switches Pelican's off.
         self._feed = settings.get("FEED_ALL_ATOM")
@@ -110,6 +123,19 @@ class SiteURLs:
         """The alert's calendar (alerts.site.calendars): "alerts/<slug>/deadline.ics";
         its page links it as CALENDAR_NAME, relative."""
         return alert.url + cls.CALENDAR_NAME
+
+    @property
+    def email_html_name(self) -> str:
+        """The email edition's HTML beside each alert page: EMAIL_HTML_SAVE_AS."""
+        return self._get("EMAIL_HTML_SAVE_AS")
+
+    def email_html(self, page_url: str) -> str:
+        """The email edition's HTML of the alert page at `page_url`: "alerts/<slug>/email.html"."""
+        return page_url + self.email_html_name
+
+    def email_text(self, page_url: str) -> str:
+        """Its text part: "alerts/<slug>/email.txt" (EMAIL_TEXT_SAVE_AS)."""
+        return page_url + self._get("EMAIL_TEXT_SAVE_AS")
 
     @staticmethod
     def letter(alert, target, office) -> str:
