@@ -16,6 +16,7 @@ provides stops the build with a message naming the plugin to add.
     pdfs      one PDF per alert page and per letter (printpdf)
     calendars each alert's deadline.ics and the site's calendar.ics
     feeds     the Atom feeds and the JSON Feed of open alerts, updates and outcomes
+    search    the search index of every published alert page (Pagefind)
     headers   _headers and nginx-headers.conf
     swap      the staging folder replaces the output (alerts.build.staging)
 """
@@ -30,7 +31,7 @@ from alerts.authoring.deadline import ConfigError
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "feeds", "headers")
+ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "feeds", "search", "headers")
 PHASES = ("listed", "finalized")
 
 
