@@ -103,6 +103,9 @@ FILTERS = ("state", "topic", "target", "language")
 #: The words the page's script needs (theme/static/js/search.js).
 _SCRIPT_WORDS = ("search_none", "search_one", "search_many", "search_loading",
                  "search_start", "search_failed")
+#: The state filter's values in the order the page lists them (others alphabetically).
+_STATE_WORDS = ("open", "closing_soon", "closed", "outcome_won", "outcome_mixed",
+                "outcome_lost", "outcome_withdrawn")
 
 
 def search_facts(alert) -> dict:
@@ -141,7 +144,7 @@ def search_languages(alerts, default_lang: str) -> list[str]:
     alerts are written in (as Pagefind indexes them: "es", not "es-MX")."""
     site = base_lang(default_lang)
     found = {base_lang(alert.lang) for alert in alerts if not alert.draft}
-    return [site] + sorted(found - {site})
+    return [site, *sorted(found - {site})]
 
 
 class SearchPageGenerator(Generator):
@@ -159,7 +162,8 @@ class SearchPageGenerator(Generator):
         for page in pages:
             lang = page["lang"]
             words = json.dumps({key: t(key, lang) for key in _SCRIPT_WORDS}
-                               | {f"filter_{key}": t(f"search_{key}", lang) for key in FILTERS},
+                               | {f"filter_{key}": t(f"search_{key}", lang) for key in FILTERS}
+                               | {"states": [t(key, lang) for key in _STATE_WORDS]},
                                ensure_ascii=False, sort_keys=True)
             writer.write_file(
                 urls.search_save_as(None if lang == site_lang else lang), template,

@@ -16,10 +16,9 @@ Pagefind's own UI files (pagefind-ui.js, its stylesheets) and its web worker are
 the page has a UI of its own (theme/static/js/search.js), which runs Pagefind with
 `noWorker`, so only the search page needs `'wasm-unsafe-eval'` (alerts.site.headers).
 
-Pagefind 1.5.2 writes the language map of `pagefind-entry.json` in hash-map order,
-which differs from run to run with the same pages; the step writes it back with its
-keys sorted, so the same pages give the same bytes. Every other file it writes is the
-same from run to run.
+Pagefind 1.5.2 writes its filter indexes, metadata and entry file in hash-map order,
+which differs from run to run with the same pages; alerts.site.pagefindorder writes
+them in one order, so the same pages give the same bytes.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from pathlib import Path
 from alerts.build.cache import Cache
 from alerts.build.files import link_or_copy, write_atomic
 from alerts.site.i18n import base_lang
+from alerts.site.pagefindorder import ENTRY, settle
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ TIMEOUT = 600
 EXCLUDED = "[data-volatile], nav, button, .share, .embed-code, .tools, .print-only"
 #: Bumped when what the step gives Pagefind or keeps of its output changes.
 FORMAT = 1
-ENTRY = "pagefind-entry.json"
 #: The folders of index data a search loads; with ENTRY, the script, the .pf_meta files
 #: and the WebAssembly of each indexed language, all a search page needs.
 _DATA_FOLDERS = ("fragment", "index", "filter")
@@ -169,9 +168,7 @@ def _keep(bundle: Path, cache: Cache, said: str) -> dict[str, str]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SearchIndexError(f"search: Pagefind wrote no usable {ENTRY} ({exc}): "
                                f"{said or 'no message'}; the site was not replaced") from None
-    # Same bytes for the same pages: Pagefind orders this map differently on each run.
-    entry["languages"] = dict(sorted(entry["languages"].items()))
-    write_atomic(bundle / ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    settle(bundle)  # the same pages, the same bytes (alerts.site.pagefindorder)
     files: dict[str, str] = {}
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         rel = path.relative_to(bundle).as_posix()

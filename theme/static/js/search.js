@@ -27,13 +27,22 @@
     return node;
   }
 
+  // States in their natural order (open, closing, closed, then outcomes); the rest A–Z.
+  function order(key, value) {
+    var i = key === "state" ? words.states.indexOf(value) : -1;
+    return i < 0 ? words.states.length : i;
+  }
+
   // One fieldset per filter, one checkbox per value; within a filter any checked value
   // matches, across filters every filter must.
   function buildFilters(available) {
     keys.forEach(function (key) {
       var values = Object.keys(available[key] || {});
       if (!values.length) return;
-      if (key !== "state") values.sort(function (a, b) { return a.localeCompare(b); });
+      values.sort(function (a, b) {
+        var i = order(key, a), j = order(key, b);
+        return i !== j ? i - j : a.localeCompare(b);
+      });
       var set = element("fieldset", {"class": "search-filter"});
       set.appendChild(element("legend", {}, words["filter_" + key]));
       values.forEach(function (value, i) {
