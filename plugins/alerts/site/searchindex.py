@@ -44,8 +44,10 @@ logger = logging.getLogger(__name__)
 #: Seconds Pagefind may take; 1000 alerts take about a second.
 TIMEOUT = 600
 #: Page parts that are not the alert's words: the language switcher and other
-#: navigation, buttons, share links, the embed code, print-only text and clock text.
-EXCLUDED = "[data-volatile], nav, button, .share, .embed-code, .tools, .print-only"
+#: navigation, buttons, share links, the embed code, print-only text, clock text and what
+#: the page hides (the closed notice of an open alert) but the filters and meta it holds.
+EXCLUDED = ("[data-volatile], [hidden]:not(.search-data), nav, button, .share, .embed-code, "
+            ".tools, .print-only")
 #: Bumped when what the step gives Pagefind or keeps of its output changes.
 FORMAT = 1
 #: The folders of index data a search loads; with ENTRY, the script, the .pf_meta files
