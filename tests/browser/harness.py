@@ -32,7 +32,7 @@ PHONE = {"width": 375, "height": 667}
 #: (see `page_types`), so the sample content can change without editing the tests.
 PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
               "archive", "victories", "tag", "tags", "target", "targets", "about", "404",
-              "embed", "embed-list"]
+              "embed", "embed-list", "search"]
 
 
 class _Handler(SiteHandler):
@@ -164,7 +164,9 @@ def page_types(output: Path) -> dict[str, str]:
     # What partner sites frame (plugins/alerts/site/embeds.py): the open alert's embed,
     # and every open alert's.
     types["embed"] = SiteURLs.embed_of(types["open"])
-    types["embed-list"] = SiteURLs(load_settings(ROOT / "pelicanconf.py")).embed_open_alerts
+    urls = SiteURLs(load_settings(ROOT / "pelicanconf.py"))
+    types["embed-list"] = urls.embed_open_alerts
+    types["search"] = urls.search  # in the site's language (plugins/alerts/site/search.py)
     for kind, path in types.items():
         file = output / (path + "index.html" if path == "" or path.endswith("/") else path)
         assert file.is_file(), f"{kind}: {file} was not built"

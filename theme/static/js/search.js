@@ -88,6 +88,7 @@
     if (!term && !filters) {
       list.textContent = "";
       say(words.search_start);
+      root.setAttribute("data-searched", mine);
       return;
     }
     say(words.search_loading);
@@ -96,7 +97,9 @@
     pagefind.search(term || null, options).then(function (search) {
       return Promise.all(search.results.map(function (r) { return r.data(); }));
     }).then(function (results) {
-      if (mine === asked) show(results, results.length);
+      if (mine !== asked) return;  // a newer search has started
+      show(results, results.length);
+      root.setAttribute("data-searched", mine);  // for the browser tests: this one is shown
     }).catch(failed);
   }
 
