@@ -2,19 +2,20 @@
 search bundle (SEARCH_BUNDLE_URL), or reuse the bundle the cache keeps for the same pages.
 
 Pagefind is the binary the pinned `pagefind_bin` wheel carries; nothing is downloaded.
-It runs on a temporary copy of exactly the pages to index, in a folder of its own with
+It runs on a copy of what it indexes of each page, in a work folder beside the cache with
 no PAGEFIND_* variable in its environment, so no `pagefind.yml` or setting of the
 machine changes what it does. Its exit status is checked and it has TIMEOUT seconds: a
 failure, a missing binary or a timeout stops the build with one message, and the
 previous site stays (alerts.build.staging).
 
-What the copy holds, which is also the cache key: each page's bytes, less the clock text
-(`data-volatile`, "3 days left"), with a regional `<html lang>` ("es-MX") written as its
-language ("es") so that one language is one index. Only the files a search page loads
-are published: the script, the entry file, the language indexes and their WebAssembly.
-Pagefind's own UI files (pagefind-ui.js, its stylesheets) and its web worker are not:
-the page has a UI of its own (theme/static/js/search.js), which runs Pagefind with
-`noWorker`, so only the search page needs `'wasm-unsafe-eval'` (alerts.site.headers).
+What the copy holds, which is also the cache key (`indexed_html`): the page's language as
+its `<html lang>`, a regional one ("es-MX") written as its language ("es") so that one
+language is one index, and the element Pagefind indexes, less the clock text
+(`data-volatile`, "3 days left"). Only the files a search page loads are published: the
+script, the entry file, the language indexes and their WebAssembly. Pagefind's own UI
+files (pagefind-ui.js, its stylesheets) and its web worker are not: the page has a UI of
+its own (theme/static/js/search.js), which runs Pagefind with `noWorker`, so only the
+search page needs `'wasm-unsafe-eval'` (alerts.site.headers).
 
 Pagefind 1.5.2 writes its filter indexes, metadata and entry file in hash-map order,
 which differs from run to run with the same pages; alerts.site.pagefindorder writes
@@ -28,14 +29,15 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
-from alerts.build.cache import Cache
-from alerts.build.files import link_or_copy, write_atomic
+from alerts.build.cache import STALE_PARTIAL_SECONDS, Cache
+from alerts.build.files import MODE, link_or_copy
 from alerts.site.i18n import base_lang
 from alerts.site.pagefindorder import ENTRY, settle
 
@@ -50,12 +52,16 @@ EXCLUDED = ("[data-volatile], [hidden]:not(.search-data), nav, button, .share, .
             ".tools, .print-only")
 #: Bumped when what the step gives Pagefind or keeps of its output changes.
 FORMAT = 1
+#: Pagefind works in a folder so named beside the cache folder, removed when it is done.
+WORK_PREFIX = ".search-work-"
 #: The folders of index data a search loads; with ENTRY, the script, the .pf_meta files
 #: and the WebAssembly of each indexed language, all a search page needs.
 _DATA_FOLDERS = ("fragment", "index", "filter")
 
-_VOLATILE = re.compile(rb"(<([a-z][a-z0-9]*)\b[^>]*\bdata-volatile\b[^>]*>)[^<]*(</\2>)")
-_HTML_LANG = re.compile(rb'(<html\b[^>]*?\blang=")([^"]*)(")', re.IGNORECASE)
+#: The text of a `data-volatile` element up to its first tag ("11 days left").
+_VOLATILE = re.compile(rb"(\sdata-volatile\b[^>]*>)[^<]*")
+_HTML_LANG = re.compile(rb'<html\b[^>]*?\blang="([^"]*)"', re.IGNORECASE)
+_BODY = b"data-pagefind-body"
 
 
 class SearchIndexError(RuntimeError):
@@ -81,10 +87,23 @@ def pagefind_version() -> str:
 
 
 def indexed_html(page: bytes) -> bytes:
-    """A page as Pagefind is given it: without clock text, its `<html lang>` a language."""
-    page = _VOLATILE.sub(rb"\1\3", page)
-    return _HTML_LANG.sub(lambda m: m[1] + base_lang(m[2].decode("ascii", "replace"))
-                          .encode("ascii", "replace") + m[3], page, count=1)
+    """A page as Pagefind is given it: its language as `<html lang>` ("es" for "es-MX"),
+    then only the element it indexes (`data-pagefind-body`, to the last end tag of that
+    element's name), without clock text. Less to parse, and the index is made again only
+    when what it holds changes, not when, say, the navigation does."""
+    found = _HTML_LANG.search(page)
+    lang = base_lang(found[1].decode("ascii", "replace") if found else None)
+    at = page.find(_BODY)
+    start = page.rfind(b"<", 0, at)
+    name = page[start + 1:at].split(None, 1)[0] if at > 0 and start >= 0 else b""
+    end = page.rfind(b"</" + name + b">") if name else -1
+    if end < at:  # no element to index: the whole page, as Pagefind would read it
+        body = page
+    else:
+        body = page[start:end + len(name) + 3]
+    body = _VOLATILE.sub(rb"\1", body)
+    return (b'<!doctype html><html lang="' + lang.encode("ascii", "replace")
+            + b'"><head><meta charset="utf-8"></head><body>' + body + b"</body></html>")
 
 
 def alert_pages(state) -> list[tuple[str, bytes]]:
@@ -136,7 +155,10 @@ def _index(pages: list[tuple[str, bytes]], cache: Cache) -> dict[str, str]:
     """Run Pagefind on `pages`; keep the files a search needs in the cache, by content.
     Returns {path in the bundle: name in the cache}."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="alerts-search-") as folder:
+    # Beside the cache, so that Pagefind's files move into it without a copy.
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale(cache.folder.parent)
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=cache.folder.parent) as folder:
         work = Path(folder)
         for url, page in pages:
             file = work / "site" / url / "index.html"
@@ -176,12 +198,22 @@ def _keep(bundle: Path, cache: Cache, said: str) -> dict[str, str]:
         rel = path.relative_to(bundle).as_posix()
         if not _published(rel, wasm):
             continue
-        data = path.read_bytes()
-        name = hashlib.sha256(data).hexdigest()[:40] + path.suffix
+        name = hashlib.sha256(path.read_bytes()).hexdigest()[:40] + path.suffix
         if not cache.path(name).is_file():
-            write_atomic(cache.use(name), data)
+            os.chmod(path, MODE)
+            os.replace(path, cache.use(name))  # whole or not at all, like write_atomic
         files[rel] = name
     return files
+
+
+def _remove_stale(folder: Path) -> None:
+    """Work folders of builds that were killed while Pagefind ran."""
+    for old in folder.glob(WORK_PREFIX + "*"):
+        try:
+            if time.time() - old.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _published(rel: str, wasm: set[str]) -> bool:
