@@ -59,7 +59,7 @@ WORK_PREFIX = ".search-work-"
 _DATA_FOLDERS = ("fragment", "index", "filter")
 
 #: The text of a `data-volatile` element up to its first tag ("11 days left").
-_VOLATILE = re.compile(rb"(\sdata-volatile\b[^>]*>)[^<]*")
+_VOLATILE = re.compile(rb"(data-volatile\b[^>]*>)[^<]*")
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\blang="([^"]*)"', re.IGNORECASE)
 _BODY = b"data-pagefind-body"
 
