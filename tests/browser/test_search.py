@@ -69,7 +69,7 @@ def search_page(browser, server, pages):
             if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda exc: console.append(f"uncaught: {exc}"))
     page.goto(server.url(pages["search"]), wait_until="networkidle")
-    page.wait_for_selector("[data-search]:not([hidden]) [data-filter]")
+    page.wait_for_selector("[data-search]:not([hidden]) [data-filter]", state="attached")
     yield page
     context.close()
     assert foreign == [], f"the search page asked another origin for: {foreign}"
@@ -148,7 +148,7 @@ def test_the_spanish_search_page_searches_every_spanish_version(browser, server,
     page = browser.new_page()
     try:
         page.goto(server.url("search/es/"), wait_until="networkidle")
-        page.wait_for_selector("[data-search]:not([hidden]) [data-filter]")
+        page.wait_for_selector("[data-search]:not([hidden]) [data-filter]", state="attached")
         assert page.inner_text("h1") == "Buscar alertas"
         for value in sorted(regional):
             selector = f"[data-filter='language'][value={json.dumps(value, ensure_ascii=False)}]"
@@ -168,8 +168,14 @@ def test_the_search_page_with_results_has_no_axe_violation(viewport, browser, se
     page = context.new_page()
     try:
         page.goto(server.url(pages["search"]), wait_until="networkidle")
-        page.wait_for_selector("[data-search]:not([hidden]) [data-filter]")
+        page.wait_for_selector("[data-search]:not([hidden]) [data-filter]", state="attached")
         assert _search(page, "committee")  # results, filters and the count on screen
+        # On a phone the filters start folded, so the results are on the first screens.
+        folded = not page.eval_on_selector(".search-filters", "d => d.open")
+        assert folded == (viewport == PHONE)
+        if folded:
+            page.click(".search-filters summary")
+        assert page.is_visible("[data-filter]")
         page.evaluate(axe)
         result = page.evaluate(
             """tags => axe.run(document, {runOnly: {type: "tag", values: tags},

@@ -119,6 +119,9 @@
     return pagefind.filters();
   }).then(function (available) {
     buildFilters(available);
+    // On a phone the filters would push the results off the screen: folded there.
+    var fold = box.closest("details");
+    if (fold && window.matchMedia("(max-width: 40rem)").matches) fold.open = false;
     box.addEventListener("change", run);
     input.addEventListener("input", function () {
       clearTimeout(timer);
