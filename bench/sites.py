@@ -23,6 +23,9 @@ RETRIES, RETRY_WAIT = 2, 30
 _STEP_LINE = re.compile(r"alerts: step ([\w-]+): (\d+) ms")
 _PDF_LINE = re.compile(r"pdf: (\d+) rendered, (\d+) reused, (\d+) failed in (\d+) ms "
                        r"\((\d+) ms per PDF, (\d+) workers\)")
+#: The search step's INFO line (alerts.site.searchindex): pages indexed or reused, seconds.
+_SEARCH_LINE = re.compile(r"search: (?:indexed (\d+) pages|(\d+) pages unchanged, index "
+                          r"reused) in ([\d.]+) s")
 
 BARE_CONF = """\
 AUTHOR = "Campaigns team"
@@ -64,6 +67,9 @@ class Run:
     pdf_wall_ms: float | None = None
     ms_per_pdf: float | None = None
     pdf_workers: int | None = None
+    search_pages: int | None = None  # alert pages in the search index
+    search_reused: bool | None = None  # the cached index was reused: nothing indexed
+    search_seconds: float | None = None  # the search step's own time
     load: str = ""  # /proc/loadavg when the build ended: other work on the machine skews times
     #: Milliseconds each pipeline step took (the build's "alerts: step NAME: N ms" lines).
     steps: dict[str, int] = field(default_factory=dict)
@@ -115,6 +121,7 @@ class Workdir:
         _read_cards(result, manifest, before)
         _read_pdfs(result)
         result.steps = {name: int(ms) for name, ms in _STEP_LINE.findall(result.measurement.log)}
+        _read_search(result)
         return result
 
     def clear_cache(self, what: str | None = None) -> None:
@@ -172,6 +179,16 @@ def _read_pdfs(result: Run) -> None:
         result.pdfs_rendered, result.pdfs_reused, result.pdfs_failed = rendered, reused, failed
         result.pdf_wall_ms, result.pdf_workers = wall, workers
         result.ms_per_pdf = per if rendered else None
+
+
+def _read_search(result: Run) -> None:
+    """What the search step did, from its INFO line."""
+    found = _SEARCH_LINE.findall(result.measurement.log)
+    if found:
+        indexed, reused, seconds = found[-1]
+        result.search_pages = int(indexed or reused)
+        result.search_reused = bool(reused)
+        result.search_seconds = float(seconds)
 
 
 def _load() -> str:

@@ -13,7 +13,7 @@ from photos import poster_photo
 
 from alerts.build.staging import load_settings
 from alerts.site import headers
-from alerts.site.headers import CONTENT_SECURITY_POLICY
+from alerts.site.headers import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
 from alerts.site.urls import SiteURLs
 
 PAGE = {
@@ -80,7 +80,10 @@ def pages(output):
 def test_every_page_has_the_policy_metas(site):
     for path, soup in pages(site):
         csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-        assert csp is not None and csp["content"] == CONTENT_SECURITY_POLICY, path
+        # The search page alone may run WebAssembly (tests/test_search.py).
+        search = path.relative_to(site).parts[0] == "search"
+        policy = SEARCH_CONTENT_SECURITY_POLICY if search else CONTENT_SECURITY_POLICY
+        assert csp is not None and csp["content"] == policy, path
         # The meta must come before anything it governs.
         first = soup.head.find(["script", "link", "style", "img"])
         assert first is None or csp.sourceline < first.sourceline, path
@@ -124,12 +127,14 @@ def test_new_tab_links_cannot_reach_back(site):
 
 
 def test_build_writes_headers_files(site):
-    # The embed pages' own rules follow the site-wide one (tests/test_embeds.py).
-    framed = SiteURLs(load_settings(ROOT / "pelicanconf.py")).embed_patterns()
+    # The embed pages' and search pages' own rules follow the site-wide one
+    # (tests/test_embeds.py, tests/test_search.py).
+    urls = SiteURLs(load_settings(ROOT / "pelicanconf.py"))
+    framed, search = urls.embed_patterns(), urls.search_patterns()
     assert (site / "_headers").read_text("utf-8") == headers.netlify_headers(
-        headers.policies(), framed)
+        headers.policies(), framed, search)
     assert (site / "nginx-headers.conf").read_text("utf-8") == headers.nginx_snippet(
-        headers.policies(), framed)
+        headers.policies(), framed, search)
 
 
 def _parse_netlify(text: str) -> dict[str, str]:
@@ -140,9 +145,10 @@ def _parse_netlify(text: str) -> dict[str, str]:
 
 
 def test_headers_file_formats(tmp_path):
-    # A site with no embed pages: the site-wide rule alone.
+    # A site with no embed or search pages: the site-wide rule alone.
     headers.write_headers(SimpleNamespace(output_path=tmp_path / "out",
-                                          urls=SimpleNamespace(embed_patterns=list)))
+                                          urls=SimpleNamespace(embed_patterns=list,
+                                                               search_patterns=list)))
     netlify = _parse_netlify((tmp_path / "out" / "_headers").read_text("utf-8"))
     nginx = {}
     for line in (tmp_path / "out" / "nginx-headers.conf").read_text("utf-8").splitlines():

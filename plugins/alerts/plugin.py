@@ -14,7 +14,7 @@ from alerts.build import state as buildstate
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
 from alerts.reader import AlertReader
-from alerts.site import acts, calendars, emailedition, feeds, headers, i18n, listings
+from alerts.site import acts, calendars, emailedition, feeds, headers, i18n, listings, search
 from alerts.site.embeds import EmbedPageGenerator, add_embed_helpers
 from alerts.site.letters import LetterPageGenerator
 from alerts.site.outcomes import VictoriesGenerator
@@ -112,7 +112,8 @@ def sort_alerts(generator) -> None:
 def get_generators(pelican):
     if not _in_this_build(pelican.settings):
         return ()
-    return (TargetPageGenerator, LetterPageGenerator, VictoriesGenerator, EmbedPageGenerator)
+    return (TargetPageGenerator, LetterPageGenerator, VictoriesGenerator, EmbedPageGenerator,
+            search.SearchPageGenerator)
 
 
 def publish_images(state) -> None:
@@ -145,6 +146,7 @@ ALERT_STEPS = (
     pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
     emailedition.STEP,
     pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
+    pipeline.Step("search", search.write_index, needs=("pages",), setup=search.setup),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
 )
 

@@ -32,7 +32,7 @@ PHONE = {"width": 375, "height": 667}
 #: (see `page_types`), so the sample content can change without editing the tests.
 PAGE_TYPES = ["open", "closing", "closed", "no-deadline", "translation", "acts", "home",
               "archive", "victories", "tag", "tags", "target", "targets", "about", "404",
-              "embed", "embed-list", "fediverse"]
+              "embed", "embed-list", "fediverse", "search"]
 
 
 class _Handler(SiteHandler):
@@ -181,6 +181,7 @@ def page_types(output: Path) -> dict[str, str]:
     types["embed-list"] = urls.embed_open_alerts
     # The page that sends a share to the visitor's fediverse server (sharing.fediverse).
     types["fediverse"] = urls.share_fediverse
+    types["search"] = urls.search  # in the site's language (plugins/alerts/site/search.py)
     for kind, path in types.items():
         file = output / (path + "index.html" if path == "" or path.endswith("/") else path)
         assert file.is_file(), f"{kind}: {file} was not built"

@@ -1,5 +1,5 @@
-"""Gate: Lighthouse scores an alert page and the home page 1.0 for accessibility, best
-practices and SEO, and at least 0.9 for performance.
+"""Gate: Lighthouse scores an alert page, the home page and the search page 1.0 for
+accessibility, best practices and SEO, and at least 0.9 for performance.
 
 The site is the published build (SITEURL = the local server), so canonical links and
 og:url are real. Lighthouse's default mobile profile with simulated throttling is used;
@@ -28,7 +28,8 @@ PROFILES = {
     "1280px": ["--preset=desktop", "--screenEmulation.width=1280",
                "--screenEmulation.height=800"],
 }
-RUNS = [("open", "default"), ("home", "default"), ("acts", "375px"), ("acts", "1280px")]
+RUNS = [("open", "default"), ("home", "default"), ("acts", "375px"), ("acts", "1280px"),
+        ("search", "default")]
 
 
 def _failing_audits(report: dict, category: str) -> list[str]:

@@ -17,6 +17,7 @@ provides stops the build with a message naming the plugin to add.
     calendars each alert's deadline.ics and the site's calendar.ics
     email     each alert's email edition, email.html and email.txt (with SITEURL only)
     feeds     the Atom feeds and the JSON Feed of open alerts, updates and outcomes
+    search    the search index of every published alert page (Pagefind)
     headers   _headers and nginx-headers.conf
     swap      the staging folder replaces the output (alerts.build.staging)
 """
@@ -35,7 +36,8 @@ logger = logging.getLogger(__name__)
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "email", "feeds", "headers")
+ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "email", "feeds", "search",
+         "headers")
 PHASES = ("listed", "finalized")
 
 

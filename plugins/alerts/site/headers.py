@@ -8,7 +8,10 @@ two forms hosts read: `_headers` (Cloudflare Pages, Netlify) and `nginx-headers.
 
 No page may be framed by another site (clickjacking), except the embed pages partner
 sites carry (alerts.site.embeds): their paths come from SiteURLs.embed_patterns, and
-they get `frame-ancestors *` and no X-Frame-Options instead.
+they get `frame-ancestors *` and no X-Frame-Options instead. The search pages
+(alerts.site.search, SiteURLs.search_patterns) alone may run WebAssembly, which Pagefind
+searches with: their policy adds `'wasm-unsafe-eval'` to script-src. Each such set of
+paths is a rule after the site-wide one, with the headers it changes.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
+#: The search pages' policy: the site's, and Pagefind may compile its WebAssembly
+#: (`'wasm-unsafe-eval'` allows WebAssembly only, not eval() or inline script). Pages
+#: carry it as a <meta> tag (theme/templates/search.html) and hosts as a header.
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';", 1)
+assert SEARCH_CONTENT_SECURITY_POLICY != CONTENT_SECURITY_POLICY
+
 #: Sends the full URL within the site and nothing, not even the origin, to other sites;
 #: the same value as the <meta name="referrer"> in theme/templates/base.html.
 REFERRER_POLICY = "same-origin"
@@ -37,14 +47,12 @@ PERMISSIONS_POLICY = (
 HEADERS_FILE = "_headers"
 NGINX_FILE = "nginx-headers.conf"
 
-#: The headers whose values differ on the pages other sites may frame.
-FRAMING = ("Content-Security-Policy", "X-Frame-Options")
 
-
-def policies(framed: bool = False) -> list[tuple[str, str]]:
+def policies(framed: bool = False, search: bool = False) -> list[tuple[str, str]]:
     """Every header a page is served with, as (name, value), in a fixed order. A framed
-    page (an embed) may be shown in a frame on any site; every other page on none."""
-    csp = CONTENT_SECURITY_POLICY.rstrip("; ")
+    page (an embed) may be shown in a frame on any site; every other page on none. A
+    search page may run WebAssembly."""
+    csp = (SEARCH_CONTENT_SECURITY_POLICY if search else CONTENT_SECURITY_POLICY).rstrip("; ")
     ancestors = "*" if framed else "'none'"
     headers = [
         # Only a header can forbid framing: a <meta> CSP ignores frame-ancestors.
@@ -65,19 +73,41 @@ def framed_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             for name, value in headers if name != "X-Frame-Options"]
 
 
-def netlify_headers(headers: list[tuple[str, str]], framed_paths: Sequence[str] = ()) -> str:
-    """The `_headers` file: one rule for every path, then one per framed path.
+def search_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`headers` as a search page gets them: its own CSP."""
+    csp = dict(policies(search=True))["Content-Security-Policy"]
+    return [(name, csp if name == "Content-Security-Policy" else value)
+            for name, value in headers]
+
+
+#: Why a set of paths has a rule of its own, and the headers it is served with instead.
+_EMBED = ("An embed page (alerts.site.embeds): any site may frame it.", framed_headers)
+_SEARCH = ("A search page (alerts.site.search): Pagefind runs its WebAssembly.",
+           search_headers)
+
+
+def _rules(headers, framed_paths: Sequence[str], search_paths: Sequence[str]):
+    """(comment, path, that path's whole set of headers) of each rule after the site-wide one."""
+    return [(comment, path, make(headers))
+            for paths, (comment, make) in ((framed_paths, _EMBED), (search_paths, _SEARCH))
+            for path in paths]
+
+
+def netlify_headers(headers: list[tuple[str, str]], framed_paths: Sequence[str] = (),
+                    search_paths: Sequence[str] = ()) -> str:
+    """The `_headers` file: one rule for every path, then one per framed path and one per
+    search path.
 
     A request gets the headers of every rule that matches it, in order. Cloudflare Pages
     joins two values of one header with a comma, which for a CSP means both policies
-    apply, so a framed path's rule first detaches (`! Name`) the site-wide framing
-    headers, then sets its own CSP."""
+    apply, so a later rule first detaches (`! Name`) each header it changes or drops,
+    then sets its own values."""
     text = "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
-    framed = [(n, v) for n, v in framed_headers(headers) if n in FRAMING]
-    for path in framed_paths:
-        text += f"\n# An embed page (alerts.site.embeds): any site may frame it.\n{path}\n"
-        text += "".join(f"  ! {name}\n" for name in FRAMING)
-        text += "".join(f"  {name}: {value}\n" for name, value in framed)
+    for comment, path, own in _rules(headers, framed_paths, search_paths):
+        changed = [name for name, value in headers if (name, value) not in own]
+        text += f"\n# {comment}\n{path}\n"
+        text += "".join(f"  ! {name}\n" for name in changed)
+        text += "".join(f"  {name}: {value}\n" for name, value in own if name in changed)
     return text
 
 
@@ -97,18 +127,19 @@ def _add_header(name: str, value: str, indent: str = "") -> str:
     return f'{indent}add_header {name} "{value}" always;\n'
 
 
-def nginx_snippet(headers: list[tuple[str, str]], framed_paths: Sequence[str] = ()) -> str:
-    """`add_header` lines for every page, then a `location` per framed path with its
-    own full set (`always` sends them with error pages, such as 404, as well)."""
+def nginx_snippet(headers: list[tuple[str, str]], framed_paths: Sequence[str] = (),
+                  search_paths: Sequence[str] = ()) -> str:
+    """`add_header` lines for every page, then a `location` per framed path and per search
+    path with its own full set (`always` sends them with error pages, such as 404, as well)."""
     lines = ["# Security headers for the alerts site, written by the build; include this\n"
              "# file in the server block (nginx does not inherit add_header into a\n"
              "# location that has add_header lines of its own).\n"]
     lines += [_add_header(name, value) for name, value in headers]
-    for path in framed_paths:
-        lines.append(f"\n# An embed page (alerts.site.embeds): any site may frame it. Files\n"
+    for comment, path, own in _rules(headers, framed_paths, search_paths):
+        lines.append(f"\n# {comment} Files\n"
                      f"# are served here from the server's root, as elsewhere.\n"
                      f'location ~ "{path_regex(path)}" {{\n')
-        lines += [_add_header(name, value, "    ") for name, value in framed_headers(headers)]
+        lines += [_add_header(name, value, "    ") for name, value in own]
         lines.append("}\n")
     return "".join(lines)
 
@@ -118,5 +149,6 @@ def write_headers(state) -> None:
     output = Path(state.output_path)
     output.mkdir(parents=True, exist_ok=True)
     headers, framed = policies(), state.urls.embed_patterns()
-    (output / HEADERS_FILE).write_text(netlify_headers(headers, framed), "utf-8")
-    (output / NGINX_FILE).write_text(nginx_snippet(headers, framed), "utf-8")
+    search = state.urls.search_patterns()
+    (output / HEADERS_FILE).write_text(netlify_headers(headers, framed, search), "utf-8")
+    (output / NGINX_FILE).write_text(nginx_snippet(headers, framed, search), "utf-8")

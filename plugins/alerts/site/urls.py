@@ -10,12 +10,14 @@ as that folder's index.html. Templates ask the `urls` global; Python code asks
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 
 from pelican.utils import slugify
 
 from alerts.build.config import SettingsError, settings_file
+from alerts.site.headers import path_regex
 
 #: Our settings beside Pelican's, and the values pelicanconf.py may override.
 DEFAULTS = {
@@ -52,6 +54,16 @@ DEFAULTS = {
     "SHARE_FEDIVERSE_URL": "share/fediverse/",
     #: Where that page is written: SHARE_FEDIVERSE_URL's folder and its index.html.
     "SHARE_FEDIVERSE_SAVE_AS": "share/fediverse/index.html",
+    #: The search page (alerts.site.search), in the site's language (DEFAULT_LANG).
+    "SEARCH_URL": "search/",
+    #: Where that page is written: SEARCH_URL's folder and its index.html.
+    "SEARCH_SAVE_AS": "search/index.html",
+    #: The search page in each other language alerts are written in ({lang}: "es").
+    "SEARCH_LANG_URL": "search/{lang}/",
+    #: Where that page is written: SEARCH_LANG_URL's folder and its index.html.
+    "SEARCH_LANG_SAVE_AS": "search/{lang}/index.html",
+    #: The folder of the search index and Pagefind's script, a folder ending in "/".
+    "SEARCH_BUNDLE_URL": "pagefind/",
 }
 #: Alert page layouts, by the setting prefix Pelican reads for each kind of alert.
 _ALERT_KINDS = {(False, False): "ARTICLE", (True, False): "ARTICLE_LANG",
@@ -66,7 +78,8 @@ class SiteURLs:
         self.settings = settings
         for prefix in _ALERT_KINDS.values():
             _check_alert_layout(prefix, settings)
-        for key in ("TARGET", "TARGETS", "VICTORIES", "EMBED_OPEN_ALERTS", "SHARE_FEDIVERSE"):
+        for key in ("TARGET", "TARGETS", "VICTORIES", "EMBED_OPEN_ALERTS", "SHARE_FEDIVERSE",
+                    "SEARCH", "SEARCH_LANG"):
             url, save_as = self._get(f"{key}_URL"), self._get(f"{key}_SAVE_AS")
             if not url.endswith("/") or save_as != SiteURLs.page_file(url):
                 raise SettingsError(
@@ -81,6 +94,8 @@ class SiteURLs:
                     f"{key} = {name!r}: write a file name ending in {suffix}, other than "
                     f"index.html, which is written in each alert page's folder, e.g. "
                     f"{DEFAULTS[key]!r}", source=settings_file(settings))
+        _check_search_layout(self._get("SEARCH_LANG_URL"), self._get("SEARCH_BUNDLE_URL"),
+                             settings)
         self._target_slugs: dict[str, str] = {}
         # Read once: the alerts plugin writes this feed itself and switches Pelican's off.
         self._feed = settings.get("FEED_ALL_ATOM")
@@ -199,6 +214,35 @@ class SiteURLs:
         patterns.append("/" + self.embed_open_alerts + "*")
         return list(dict.fromkeys(patterns))
 
+    # -- search (alerts.site.search) ---------------------------------------------------
+
+    @property
+    def search(self) -> str:
+        """The search page in the site's language."""
+        return self._get("SEARCH_URL")
+
+    def search_page(self, lang: str | None = None) -> str:
+        """The search page in `lang` (a language code, "es"); None: the site's own."""
+        return self.search if lang is None else self._get("SEARCH_LANG_URL").format(lang=lang)
+
+    def search_save_as(self, lang: str | None = None) -> str:
+        return self._get("SEARCH_SAVE_AS") if lang is None \
+            else self._get("SEARCH_LANG_SAVE_AS").format(lang=lang)
+
+    @property
+    def search_bundle(self) -> str:
+        """The folder of the search index and Pagefind's script: "pagefind/"."""
+        return self._get("SEARCH_BUNDLE_URL")
+
+    def search_patterns(self) -> list[str]:
+        """The search pages' URL paths as `_headers` rule paths, "/search/*" (which
+        covers "/search/:lang/*" too): only these may run Pagefind's WebAssembly."""
+        patterns: list[str] = []
+        for url in (self.search, _placeholders(self._get("SEARCH_LANG_URL"))):
+            if not any(re.match(path_regex(p), "/" + url) for p in patterns):
+                patterns.append("/" + url + "*")
+        return patterns
+
     # -- listing pages ----------------------------------------------------------------
 
     def target_slug(self, name: str) -> str:
@@ -289,6 +333,16 @@ def _placeholders(layout: str) -> str:
             segment = ":" + name
         segments.append(segment)
     return "/".join(segments)
+
+
+def _check_search_layout(lang_url: str, bundle: str, settings: dict) -> None:
+    if "{lang}" not in lang_url or _fields(lang_url) != {"lang"}:
+        raise SettingsError(f"SEARCH_LANG_URL = {lang_url!r}: write a folder with {{lang}} "
+                            "and nothing else between braces, e.g. 'search/{lang}/'",
+                            source=settings_file(settings))
+    if not bundle.endswith("/") or bundle.startswith("/") or "{" in bundle:
+        raise SettingsError(f"SEARCH_BUNDLE_URL = {bundle!r}: write a folder relative to the "
+                            "site, e.g. 'pagefind/'", source=settings_file(settings))
 
 
 @lru_cache(maxsize=64)  # a layout string is checked once per process, not per build
