@@ -12,8 +12,14 @@ import sys
 import threading
 from pathlib import Path
 
-from alerts.authoring.deadline import ConfigError, build_now, settle_source_date_epoch
+from alerts.authoring.deadline import (
+    ConfigError,
+    build_now,
+    settle_source_date_epoch,
+    utc_stamp,
+)
 from alerts.authoring.newalert import new_alert
+from alerts.build.problems import display_path
 from alerts.build.staging import BuildResult, QuietSkippedFiles, build, load_settings
 from alerts.preview.serve import site_server as _server
 
@@ -97,10 +103,18 @@ def _report(result: BuildResult) -> None:
         print(f"error: {failure}", file=sys.stderr)
 
 
+def _say_scheduled(result: BuildResult) -> None:
+    """One line per alert held back until its date (alerts.reader)."""
+    for path, moment in sorted(result.scheduled, key=lambda item: (item[1], item[0])):
+        print(f"{display_path(path)}: scheduled: appears at {utc_stamp(moment)}, at the "
+              "first build from then on")
+
+
 def _build(args) -> int:
     settings = _settings(args)
     result = build(settings)
     _report(result)
+    _say_scheduled(result)
     if not result.ok:
         print(f"Build failed with {result.problem_count} problem(s); "
               f"{settings['OUTPUT_PATH']} was left as it was.", file=sys.stderr)
@@ -112,6 +126,7 @@ def _build(args) -> int:
 def _check(args) -> int:
     result = build(_settings(args, pdf=False), check_only=True)
     _report(result)
+    _say_scheduled(result)
     count = result.problem_count
     print(f"{result.alerts_checked} alerts checked, {count} problem{'' if count == 1 else 's'}")
     return 0 if result.ok else 1

@@ -47,6 +47,10 @@ def initialize(pelican) -> None:
     # Our feeds step writes FEED_ALL_ATOM (open alerts and updates only; SiteURLs has
     # read where): Pelican's own would list every article, closed ones included.
     settings["FEED_ALL_ATOM"] = None
+    # An alert dated after the build's "now" is held back by our reader, against
+    # SOURCE_DATE_EPOCH when set; Pelican's WITH_FUTURE_DATES = False would instead compare
+    # with the machine's clock and publish such alerts as drafts, under drafts/.
+    settings["WITH_FUTURE_DATES"] = True
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
     settings.setdefault("JINJA_GLOBALS", {}).update({
