@@ -3,6 +3,7 @@ and the checks that need every alert at once (two alerts on one page)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -10,6 +11,14 @@ from alerts.authoring.model import CLOSED
 from alerts.build import state as buildstate
 from alerts.build.problems import display_path
 from alerts.site import outcomes, translations
+from alerts.site.i18n import register_strings, time_words
+
+#: The home page's heading for alerts that close while it is open (theme/static/js/alert.js).
+register_strings({
+    "en": {"just_closed": "Just closed"},
+    "es": {"just_closed": "Recién cerradas"},
+    "ar": {"just_closed": "أُغلقت للتو"},
+})
 
 
 def sort_alerts(generator) -> None:
@@ -51,6 +60,13 @@ def sort_alerts(generator) -> None:
         "won_alerts": outcomes.won(closed),
         "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
     })
+
+
+def list_words(items) -> str:
+    """The time words of each language a listing shows, as JSON by language, for
+    theme/static/js/alert.js (a listed alert is in its own language)."""
+    langs = dict.fromkeys(item.alert.lang for item in items)
+    return "{" + ", ".join(f"{json.dumps(lang)}: {time_words(lang)}" for lang in langs) + "}"
 
 
 def listing_order(article) -> tuple:
