@@ -233,6 +233,7 @@ def _rebuild(args, settings: dict | None = None) -> BuildResult:
             failure = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}"
             result = BuildResult(False, failures=[failure])
     _report(result)
+    _say_scheduled(result)
     print("Rebuilt." if result.ok else "Build failed; the last good site is still served.",
           flush=True)
     return result
