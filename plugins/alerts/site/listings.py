@@ -78,6 +78,11 @@ def listing_order(article) -> tuple:
     return (0, alert.deadline is None, due.timestamp(), -alert.date.timestamp(), alert.slug)
 
 
+#: Pelican's lists of what it read, by status.
+_READ = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
+         "hidden_translations")
+
+
 def _hold_versions_of_scheduled(generator, state) -> None:
     """A translation waits for its scheduled original: it is taken out of everything
     Pelican has read (lists, tags, the archives), and its photos with it, and appears
@@ -85,7 +90,7 @@ def _hold_versions_of_scheduled(generator, state) -> None:
     originals = {alert.slug: moment for alert, moment in state.scheduled
                  if not alert.translation}
     held = {}
-    for kind in ("articles", "translations", "drafts", "drafts_translations"):
+    for kind in _READ:
         for article in getattr(generator, kind):
             alert = getattr(article, "alert", None)
             if alert is not None and alert.slug in originals:
@@ -93,7 +98,7 @@ def _hold_versions_of_scheduled(generator, state) -> None:
                 state.scheduled.append((alert, max(alert.date, originals[alert.slug])))
     if not held:
         return
-    for kind in ("articles", "translations", "drafts", "drafts_translations", "dates"):
+    for kind in (*_READ, "dates"):
         getattr(generator, kind)[:] = [a for a in getattr(generator, kind)
                                        if id(a) not in held]
     for name in list(generator.tags):

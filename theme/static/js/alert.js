@@ -1,12 +1,11 @@
-/* Deadline states to the visitor's clock on the alert page and in listings; the rules and
-   rounding of plugins/alerts/authoring/deadline.py. Without it the built state stands. */
+/* Live deadline states on alert pages and listings, as plugins/alerts/authoring/deadline.py */
 (function () {
   "use strict";
   var d = document, watched = [], timer;
   var print = d.querySelector("[data-print]");
   if (print && window.print) {
     print.hidden = false;
-    print.addEventListener("click", function () { window.print(); });
+    print.onclick = function () { window.print(); };
   }
 
   function timeLeft(ms, words) {
@@ -50,21 +49,17 @@
   if (box && page) {
     watch(page, box, box.getAttribute("data-deadline"), box,
           JSON.parse(box.getAttribute("data-words")), function () {
-      var notice = d.querySelector("[data-closed-notice]"), i;
-      if (notice) notice.hidden = false;
-      var hide = d.querySelectorAll("[data-actions], [data-actions-section]");
-      for (i = 0; i < hide.length; i++) hide[i].hidden = true;
+      var all = d.querySelectorAll("[data-closed-notice], [data-actions], [data-actions-section]");
+      for (var i = 0; i < all.length; i++) all[i].hidden = !all[i].hasAttribute("data-closed-notice");
     });
   }
 
   function closeOnHome(item, list) {
     var section = d.querySelector("[data-just-closed]"), title = item.querySelector("h2");
-    if (list.getAttribute("data-home-closed") === "hidden" || !section) {
+    if (!section || list.getAttribute("data-home-closed") === "hidden") {
       item.hidden = true;
     } else {
-      var sub = d.createElement("h3");
-      while (title.firstChild) sub.appendChild(title.firstChild);
-      item.replaceChild(sub, title);
+      title.outerHTML = "<h3>" + title.innerHTML + "</h3>";
       var ul = section.querySelector("ul");
       ul.insertBefore(item, ul.firstChild);
       section.hidden = false;
@@ -72,20 +67,28 @@
     if (!list.querySelector("li:not([hidden])")) d.querySelector("[data-none-open]").hidden = false;
   }
 
-  var lists = d.querySelectorAll("[data-alert-list]");
-  for (var l = 0; l < lists.length; l++) {
-    var list = lists[l], byLang = JSON.parse(list.getAttribute("data-words"));
-    var items = list.querySelectorAll("[data-live]");
-    for (var i = 0; i < items.length; i++) {
-      var time = items[i].querySelector("time[datetime]");
-      if (time) {
-        watch(items[i], items[i], time.getAttribute("datetime"), list, byLang[items[i].lang],
-              list.hasAttribute("data-home-closed")
-                ? closeOnHome.bind(null, items[i], list) : function () {});
+  function listings() {
+    var lists = d.querySelectorAll("[data-alert-list]"), l, i;
+    for (l = 0; l < lists.length; l++) {
+      var list = lists[l], words = JSON.parse(list.getAttribute("data-words"));
+      var items = list.querySelectorAll("[data-live]"), home = list.hasAttribute("data-home-closed");
+      for (i = 0; i < items.length; i++) {
+        var item = items[i], time = item.querySelector("time[datetime]");
+        if (time) watch(item, item, time.getAttribute("datetime"), list, words[item.lang],
+                        home ? closeOnHome.bind(null, item, list) : function () {});
       }
     }
+    update();
   }
 
   timer = setInterval(update, 30000);
-  update();
+  /* In the home page's head: at the list's end, before any paint */
+  if (d.readyState !== "loading") {
+    listings();
+  } else {
+    var wait = new MutationObserver(function () {
+      if (d.querySelector("[data-listed]")) { wait.disconnect(); listings(); }
+    });
+    wait.observe(d, {childList: true, subtree: true});
+  }
 })();
