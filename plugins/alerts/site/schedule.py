@@ -66,7 +66,7 @@ class Moment:
 def moments(alerts: list[Alert], now: datetime, closing_hours: float) -> list[Moment]:
     """Every moment after `now` at which a rebuild changes one of `alerts`' pages, soonest
     first; moments on the same second in KINDS order, then by page."""
-    originals = {a.slug: a.date for a in alerts if not a.translation and not a.draft}
+    originals = {a.slug: a.date for a in alerts if not a.translation}
     found: list[Moment] = []
     for alert in alerts:
         appears = alert.date
