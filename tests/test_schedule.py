@@ -213,3 +213,22 @@ def test_each_moment_changes_the_page_built_at_it_and_not_before(tmp_path, at, k
     assert old != new, f"{kind} at {at}: the page is the same either side"
     if kind == "publishes":
         assert old is None and new is not None
+
+
+def test_the_november_change_too_closing_soon_is_72_real_hours_before():
+    """Due at 6 PM EST on 3 November 2026, after the clocks went back on the 1st: closing
+    soon at 23:00Z on 31 October — 7 PM EDT there, not the wall-clock 6 PM."""
+    from conftest import NEW_YORK, park_alert
+
+    from alerts.site.schedule import moments
+
+    alert = park_alert(date=datetime(2026, 10, 1, 9, 0, tzinfo=NEW_YORK),
+                       deadline=datetime(2026, 11, 3, 18, 0, tzinfo=NEW_YORK))
+    now = datetime(2026, 10, 30, 12, 0, tzinfo=UTC)
+    assert [m.line() for m in moments([alert], now, 72)] == [
+        "2026-10-30T23:00:01Z  days-left  alerts/save-the-park/",  # 4 days left -> 3
+        "2026-10-31T23:00:00Z  closing-soon  alerts/save-the-park/",
+        "2026-10-31T23:00:01Z  days-left  alerts/save-the-park/",
+        "2026-11-01T23:00:01Z  days-left  alerts/save-the-park/",
+        "2026-11-03T23:00:00Z  closes  alerts/save-the-park/",
+    ]
