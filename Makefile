@@ -19,6 +19,7 @@ SSH_TARGET_DIR ?= /var/www
 GITHUB_PAGES_BRANCH ?= gh-pages
 
 N ?= 100 1000
+FORMAT ?= text
 PYTEST_ARGS ?=
 # SOURCE_DATE_EPOCH, when set in the environment, is the build's "now" (reproducible builds).
 # A bare `export` would hand an unset one to every command as an empty string, which
@@ -32,7 +33,7 @@ endif
 SITE_ARGS = -s $(CONFFILE) -i $(INPUTDIR) -o $(OUTPUTDIR)
 
 .PHONY: help html clean regenerate serve devserver publish github rsync_upload check new \
-	test test-tools lint screenshots bench lock
+	test test-tools lint screenshots bench lock schedule
 
 help:
 	@echo 'Makefile for an action-alerts site'
@@ -42,6 +43,7 @@ help:
 	@echo '   make test                 install the test tools and run the whole test suite'
 	@echo '   make check                check every alert without writing a site'
 	@echo '   make new TITLE="..."      write a new alert file in $(INPUTDIR)/alerts/'
+	@echo '   make schedule [FORMAT=json] when the clock alone will change the site (rebuild then)'
 	@echo '   make clean                remove the generated files'
 	@echo '   make regenerate           rebuild whenever content or theme change'
 	@echo '   make serve [PORT=8000]    serve $(OUTPUTDIR) at http://127.0.0.1:$(PORT)/'
@@ -68,6 +70,10 @@ html: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(SITE) check $(SITE_ARGS)
+
+# Only the schedule on stdout (FORMAT=json is read by deploy tooling): the command is not echoed.
+schedule: $(VENV)/.installed
+	@$(SITE) schedule -s $(CONFFILE) -i $(INPUTDIR) --format $(FORMAT)
 
 # TITLE reaches the command through the environment, so `$`, quotes and backticks in a
 # title stay text instead of being run by the shell.

@@ -129,12 +129,13 @@ def test_deadline_state_at_frozen_now(make_site, deadline, state, left):
 
 def test_deadline_across_dst_change_keeps_its_own_offset(make_site):
     # Published in summer time (EDT, -04:00), due after clocks go back (EST, -05:00).
-    text = MINIMAL_ALERT.replace("date: 2026-11-20T09:00", "date: 2026-10-20T09:00")
+    # (Dated before the build's "now": an alert dated after it would be scheduled.)
+    text = MINIMAL_ALERT.replace("date: 2026-11-20T09:00", "date: 2026-10-10T09:00")
     text = text.replace("deadline: 2026-12-20T17:00", "deadline: 2026-11-02T18:00")
     site = make_site({"alerts/a.md": text}, epoch=1792000000)  # 2026-10-14
     assert site.result.ok, site.messages
     page = site.alert("tell-the-council-to-fund-the-clinic")
-    assert page.select_one(".byline time")["datetime"] == "2026-10-20T09:00:00-04:00"
+    assert page.select_one(".byline time")["datetime"] == "2026-10-10T09:00:00-04:00"
     deadline = page.select_one(".deadline time")
     assert deadline["datetime"] == "2026-11-02T18:00:00-05:00"
     assert deadline.get_text().endswith("6:00 PM EST")

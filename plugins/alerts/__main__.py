@@ -1,4 +1,4 @@
-"""Command line behind the Makefile: build, check, new, serve, devserver, watch.
+"""Command line behind the Makefile: build, check, new, serve, devserver, watch, schedule.
 
 Run as `python -m alerts COMMAND` with plugins/ on PYTHONPATH (the Makefile does).
 """
@@ -12,8 +12,14 @@ import sys
 import threading
 from pathlib import Path
 
-from alerts.authoring.deadline import ConfigError, build_now, settle_source_date_epoch
+from alerts.authoring.deadline import (
+    ConfigError,
+    build_now,
+    settle_source_date_epoch,
+    utc_stamp,
+)
 from alerts.authoring.newalert import new_alert
+from alerts.build.problems import display_path
 from alerts.build.staging import BuildResult, QuietSkippedFiles, build, load_settings
 from alerts.preview.serve import site_server as _server
 
@@ -64,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
                   "rebuild on change (no PDFs), serve, and reload open tabs")
     dev.add_argument("--port", type=int, default=8000)
     command("watch", _watch, "rebuild on every change to the content, theme or settings")
+    schedule = command("schedule", _schedule,
+                       "print when the clock alone will change the site, soonest first")
+    schedule.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -97,10 +106,18 @@ def _report(result: BuildResult) -> None:
         print(f"error: {failure}", file=sys.stderr)
 
 
+def _say_scheduled(result: BuildResult) -> None:
+    """One line per alert held back until its date (alerts.reader)."""
+    for path, moment in sorted(result.scheduled, key=lambda item: (item[1], item[0])):
+        print(f"{display_path(path)}: scheduled: appears at {utc_stamp(moment)}, at the "
+              "first build from then on")
+
+
 def _build(args) -> int:
     settings = _settings(args)
     result = build(settings)
     _report(result)
+    _say_scheduled(result)
     if not result.ok:
         print(f"Build failed with {result.problem_count} problem(s); "
               f"{settings['OUTPUT_PATH']} was left as it was.", file=sys.stderr)
@@ -112,9 +129,41 @@ def _build(args) -> int:
 def _check(args) -> int:
     result = build(_settings(args, pdf=False), check_only=True)
     _report(result)
+    _say_scheduled(result)
     count = result.problem_count
     print(f"{result.alerts_checked} alerts checked, {count} problem{'' if count == 1 else 's'}")
     return 0 if result.ok else 1
+
+
+def _schedule(args) -> int:
+    """Every upcoming moment a rebuild would change the site (alerts.site.schedule), read
+    from the content without building; the problems of files that cannot be read."""
+    import json
+
+    from alerts.build.settings import alert_settings
+    from alerts.site import schedule
+
+    settings = load_settings(args.settings, {"PATH": args.input} if args.input else None)
+    now = build_now()
+    alerts, problems = schedule.read_alerts(settings, now)
+    found = schedule.moments(alerts, now, alert_settings(settings)["closing_soon_hours"])
+    for problem in problems.warnings + problems.errors:
+        print(problem, file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps([moment.as_json() for moment in found], indent=2,
+                         ensure_ascii=False))
+    else:
+        for moment in found:
+            print(moment.line())
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'' if count == 1 else 's'}: those files are left out of the "
+              "schedule, and the site will not build until they are fixed", file=sys.stderr)
+        return 1
+    if not found:
+        print(f"Nothing upcoming after {schedule.utc_stamp(now)}: only an edit will change "
+              "the site.", file=sys.stderr)
+    return 0
 
 
 def _new(args) -> int:
@@ -184,6 +233,7 @@ def _rebuild(args, settings: dict | None = None) -> BuildResult:
             failure = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}"
             result = BuildResult(False, failures=[failure])
     _report(result)
+    _say_scheduled(result)
     print("Rebuilt." if result.ok else "Build failed; the last good site is still served.",
           flush=True)
     return result

@@ -47,6 +47,10 @@ def initialize(pelican) -> None:
     # Our feeds step writes FEED_ALL_ATOM (open alerts and updates only; SiteURLs has
     # read where): Pelican's own would list every article, closed ones included.
     settings["FEED_ALL_ATOM"] = None
+    # An alert dated after the build's "now" is held back by our reader, against
+    # SOURCE_DATE_EPOCH when set; Pelican's WITH_FUTURE_DATES = False would instead compare
+    # with the machine's clock and publish such alerts as drafts, under drafts/.
+    settings["WITH_FUTURE_DATES"] = True
     # Templates print writers' text: escaping must never depend on a theme remembering.
     settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
     keep_compiled_templates(settings)
@@ -54,7 +58,9 @@ def initialize(pelican) -> None:
         "t": i18n.t,
         "now": state.now,
         "closing_soon_hours": conf["closing_soon_hours"],
+        "home_closed": conf["home_closed"],
         "time_words": i18n.time_words,
+        "list_words": listings.list_words,
         "canonical_base": settings.get("SITEURL", "").rstrip("/"),
         "content_security_policy": headers.CONTENT_SECURITY_POLICY,
         "referrer_policy": headers.REFERRER_POLICY,

@@ -3,7 +3,8 @@
 It adapts alerts.authoring.parse to Pelican: finds out whether a file is an alert, refuses links
 out of the content folder, lets Pelican read pages written with its own `Key: value`
 header, records every problem in the build's Problems and skips a file with errors
-(AlertError), so nothing half-checked is published.
+(AlertError), so nothing half-checked is published, and holds back an alert dated after
+the build's "now" (scheduled) after checking it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import ClassVar
 from pelican.readers import MarkdownReader
 
 from alerts.authoring import frontmatter
+from alerts.authoring.deadline import scheduled
 from alerts.authoring.parse import Parsed, Parser, Stop, title_slug
 from alerts.build import state as buildstate
 from alerts.build.problems import AlertError
@@ -51,6 +53,13 @@ class AlertReader(MarkdownReader):
             if is_alert:  # None: an alert whose slug could not even be read
                 state.failed_slugs.add(result.alert.slug if result.alert else None)
             raise AlertError(source_path)
+        alert = result.alert
+        if alert is not None and result.metadata.get("status") != "skip" \
+                and scheduled(alert.date, state.now):
+            # Checked in full above, and published nowhere yet: not as a draft (drafts/
+            # is on the server too), not its photos. Pelican skips a "skip" quietly.
+            state.scheduled.append((alert, alert.date))
+            return "", {"status": "skip"}
         state.images.extend(result.images)
         metadata = dict(result.metadata)
         for key in _PELICAN_OBJECTS:

@@ -127,6 +127,17 @@ def state(deadline: datetime | None, now: datetime, closing_hours: float) -> str
     return CLOSED
 
 
+def scheduled(date: datetime, now: datetime) -> bool:
+    """An alert dated after the build's "now" is scheduled: nothing of it is published
+    until a build at or after its date — the one place that is decided."""
+    return date > now
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A moment as the schedule and `make check` print it: 2016-07-15T22:00:00Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def time_left(deadline: datetime, now: datetime, lang: str | None = None) -> str:
     """"2 days left", "5 hours left"…; the same rounding as theme/static/js/alert.js."""
     seconds = (deadline - now).total_seconds()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +43,13 @@ DEFAULTS = {
     #: remind: an ISO 8601 duration such as "P1D" (a day), "PT2H" (two hours) or
     #: "P1DT12H"; None for no reminder.
     "reminder": "P1D",
+    #: What the home page does, in the visitor's browser, with an alert whose deadline
+    #: passes while it is open: "just-closed" moves it under a "Just closed" heading,
+    #: "hidden" hides it. (The next build moves it to the archive either way.)
+    "home_closed": "just-closed",
 }
+#: The values ALERTS["home_closed"] takes.
+HOME_CLOSED = ("just-closed", "hidden")
 
 
 def alert_settings(settings: dict) -> dict:
@@ -90,6 +97,13 @@ def _check(conf: dict) -> None:
                             "{'Your name': 'name', 'Your ZIP code': 'zip'}")
     if conf["reminder"] is not None:
         parse_duration(conf["reminder"])
+    home = conf["home_closed"]
+    if home not in HOME_CLOSED:
+        close = difflib.get_close_matches(str(home), HOME_CLOSED, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else \
+            "give " + " or ".join(repr(value) for value in HOME_CLOSED)
+        raise SettingsError(f"ALERTS['home_closed'] = {home!r} is not one of "
+                            f"{', '.join(HOME_CLOSED)}; {hint}")
 
 
 def check_siteurl(settings: dict) -> None:

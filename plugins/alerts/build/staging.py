@@ -15,6 +15,7 @@ import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
@@ -33,6 +34,8 @@ class BuildResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # build errors that are not a file's
+    #: Alerts held back until their date: (source path, the moment they appear).
+    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def problem_count(self) -> int:
@@ -111,8 +114,9 @@ def _run_pelican(settings: dict) -> BuildResult:
         return BuildResult(False, failures=failures or counter.messages)
     failures.extend(counter.messages)
     errors, warnings = state.problems.errors, state.problems.warnings
+    scheduled = sorted((alert.source_path, moment) for alert, moment in state.scheduled)
     return BuildResult(not errors and not failures, len(state.alert_files),
-                       errors, warnings, failures)
+                       errors, warnings, failures, scheduled)
 
 
 def _forget_logged_warnings() -> None:

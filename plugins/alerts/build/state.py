@@ -36,6 +36,9 @@ class BuildState:
     #: "without an original", the original is broken (and reported).
     failed_slugs: set[str] = field(default_factory=set)
     problems: Problems = field(default_factory=Problems)
+    #: Alerts dated after "now", read and checked but not published, each with the
+    #: moment it appears (a translation's is its original's when that is later).
+    scheduled: list[tuple[Alert, datetime]] = field(default_factory=list)
     #: Every plugin's steps, in the order they run (alerts.build.pipeline).
     steps: tuple = ()
 

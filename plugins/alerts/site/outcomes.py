@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
+from alerts.authoring.deadline import utc_stamp
 from alerts.build import state as buildstate
 from alerts.site.i18n import register_strings
 
@@ -25,13 +26,17 @@ register_strings({
     },
 })
 
-def resolve_follow_ups(alerts, drafts, problems) -> None:
+def resolve_follow_ups(alerts, drafts, problems, scheduled=()) -> None:
     """Each alert's follow_up_url: another alert's page (in the same language when it
-    has one) or the web address as written. An unknown or own slug is a problem."""
+    has one) or the web address as written. An unknown or own slug is a problem, and so
+    is a draft or a scheduled alert ((alert, the moment it appears) pairs)."""
     by_slug: dict[str, dict[str, object]] = {}
     for alert in alerts:
         by_slug.setdefault(alert.slug, {})[alert.lang] = alert
     draft_slugs = {alert.slug for alert in drafts}
+    waiting = {}
+    for alert, moment in scheduled:
+        waiting[alert.slug] = min(moment, waiting.get(alert.slug, moment))
     for alert in alerts:
         if not alert.follow_up or not alert.follow_up.startswith("alerts/"):
             alert.follow_up_url = alert.follow_up
@@ -41,6 +46,11 @@ def resolve_follow_ups(alerts, drafts, problems) -> None:
         if slug == alert.slug:
             problems.add(alert.source_path, line, "follow_up",
                          f"{alert.follow_up!r} is this alert itself; name the next alert")
+        elif slug not in by_slug and slug in waiting:
+            problems.add(alert.source_path, line, "follow_up",
+                         f"{slug!r} is scheduled: it appears at {utc_stamp(waiting[slug])}; "
+                         "link it from a build after then, or write alerts/<slug> of a "
+                         "published alert, or a web address")
         elif slug not in by_slug:
             why = "is a draft" if slug in draft_slugs else "is not the slug of any alert"
             problems.add(alert.source_path, line, "follow_up",
