@@ -17,6 +17,7 @@ from alerts.reader import AlertReader
 from alerts.site import acts, calendars, emailedition, feeds, headers, i18n, listings, search
 from alerts.site.embeds import EmbedPageGenerator, add_embed_helpers
 from alerts.site.letters import LetterPageGenerator
+from alerts.site.minify import minify_theme
 from alerts.site.outcomes import VictoriesGenerator
 from alerts.site.targets import TargetPageGenerator
 from alerts.site.urls import SiteURLs
@@ -148,6 +149,7 @@ def run_finalized(pelican) -> None:
 
 #: The alerts plugin's own steps; the sharing and print plugins add theirs.
 ALERT_STEPS = (
+    pipeline.Step("minify", minify_theme, needs=("pages",)),
     pipeline.Step("photos", publish_images, needs=("pages",)),
     pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
     emailedition.STEP,

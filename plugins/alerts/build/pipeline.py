@@ -11,7 +11,9 @@ provides stops the build with a message naming the plugin to add.
     read      Pelican's readers (alerts.reader)
     list      translations, slug checks, listings; then each step of phase "listed"
     pages     Pelican writes every page
-    photos    published without metadata          ("finalized" phase, in this order)
+    minify    the theme's CSS and JS in the output, without comments or spare space
+              ("finalized" phase, in this order)
+    photos    published without metadata
     cards     social cards (sharing)
     pdfs      one PDF per alert page and per letter (printpdf)
     calendars each alert's deadline.ics and the site's calendar.ics
@@ -36,8 +38,8 @@ logger = logging.getLogger(__name__)
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "photos", "cards", "pdfs", "calendars", "email", "feeds", "search",
-         "headers")
+ORDER = ("share-text", "minify", "photos", "cards", "pdfs", "calendars", "email", "feeds",
+         "search", "headers")
 PHASES = ("listed", "finalized")
 
 
