@@ -27,7 +27,9 @@ from alerts.authoring.links import with_utm
 from alerts.authoring.model import CLOSED
 from alerts.build import pipeline
 from alerts.build.config import SettingsError, merged
+from alerts.build.files import link_or_copy
 from alerts.site import emailtext
+from alerts.site.emailcache import EmailCache
 from alerts.site.i18n import register_strings
 
 logger = logging.getLogger(__name__)
@@ -128,12 +130,19 @@ def write_email_editions(state) -> None:
     conf = email_settings(settings)
     edition = Edition(settings, base, merge_pattern(settings), conf["utm"], state.urls)
     output = Path(state.output_path)
+    kept = EmailCache(Path(settings["CACHE_PATH"]) / "email", edition.shared())
     for alert in [*state.alerts, *state.drafts]:
-        html, text = edition.render(alert)
         folder = alert.url
-        (output / folder).mkdir(parents=True, exist_ok=True)
-        (output / state.urls.email_html(folder)).write_text(html, "utf-8")
-        (output / state.urls.email_text(folder)).write_text(text, "utf-8")
+        files = (output / state.urls.email_html(folder), output / state.urls.email_text(folder))
+        page = (output / state.urls.page_file(folder)).read_bytes()
+        tagged = alert.tagged
+        key = kept.key(page, (tagged.title, tagged.summary, tagged.body) if tagged else ())
+        if kept.reuse(key, *files):
+            continue
+        for source, target in zip(kept.store(key, *edition.render(alert)), files, strict=True):
+            link_or_copy(source, target)
+    kept.finish()
+    logger.info("alerts: email: %d rendered, %d reused", kept.rendered, kept.reused)
 
 
 class Edition:
@@ -150,9 +159,18 @@ class Edition:
         import css_inline  # here: its import costs 35 ms, and only publish builds use it
 
         # Read on every build: a long-lived process (tests, a server) sees theme edits.
+        self.css = (theme / STYLESHEET).read_text("utf-8")
         self.inliner = css_inline.CSSInliner(
-            extra_css=(theme / STYLESHEET).read_text("utf-8"), keep_style_tags=False,
+            extra_css=self.css, keep_style_tags=False,
             keep_link_tags=False, load_remote_stylesheets=False)
+
+    def shared(self) -> dict:
+        """What shapes every email of this build besides its alert (alerts.site.emailcache)."""
+        return {"base": self.base, "pattern": self.pattern, "utm": self.utm,
+                "site": self.settings.get("SITENAME") or "",
+                "templates": [Path(t.filename).read_text("utf-8")
+                              for t in (self.html_template, self.text_template)],
+                "css": self.css}
 
     def link(self, url: str, alert) -> str:
         """`url` absolute; a link to this site with the UTM tags when EMAIL["utm"]."""
