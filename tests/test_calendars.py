@@ -227,6 +227,59 @@ def test_another_now_is_another_dtstamp(site, tmp_path):
     assert every_ics(later) != every_ics(site)
 
 
+# -- events kept from one build to the next ---------------------------------------------
+
+def _rebuild(root, files, caplog, epoch=EPOCH):
+    """Build into `root` again (cache and all); the site and (serialised, reused)."""
+    import logging
+    import re
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="alerts.site.calendars"):
+        built = build_site(root, files, epoch=epoch)
+    assert built.result.ok, built.messages
+    [counts] = re.findall(r"calendars: (\d+) events serialised, (\d+) reused", caplog.text)
+    return built, tuple(map(int, counts))
+
+
+def test_a_rebuild_serialises_no_event_and_writes_the_same_bytes(site, tmp_path, caplog):
+    _, counts = _rebuild(tmp_path, FILES, caplog)
+    assert counts == (7, 0)  # spring, its translation, fall, closed, west; two events
+    again, counts = _rebuild(tmp_path, FILES, caplog)
+    assert counts == (0, 7)
+    assert every_ics(again) == every_ics(site)
+
+
+def test_kept_events_take_the_new_builds_dtstamp(tmp_path, caplog):
+    _rebuild(tmp_path / "kept", FILES, caplog)
+    kept, counts = _rebuild(tmp_path / "kept", FILES, caplog, epoch=EPOCH + 3600)
+    assert counts == (0, 7)
+    fresh = build_site(tmp_path / "fresh", FILES, epoch=EPOCH + 3600)
+    assert every_ics(kept) == every_ics(fresh)
+    event = only(read(kept, "alerts/spring/deadline.ics"))
+    assert event["DTSTAMP"].dt == datetime.fromtimestamp(EPOCH + 3600, UTC)
+
+
+def test_a_changed_deadline_serialises_only_its_event(tmp_path, caplog):
+    _rebuild(tmp_path, FILES, caplog)
+    moved = {**FILES, "alerts/fall.md": FALL.replace("2027-11-12T18:00", "2027-11-13T18:00")}
+    built, counts = _rebuild(tmp_path, moved, caplog)
+    assert counts == (1, 6)
+    assert only(read(built, "alerts/fall/deadline.ics"))["DTSTART"].dt.day == 13
+
+
+def test_a_changed_reminder_serialises_every_event(tmp_path, caplog):
+    import logging
+
+    _rebuild(tmp_path, FILES, caplog)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="alerts.site.calendars"):
+        built = build_site(tmp_path, FILES, settings={"ALERTS": {"reminder": "PT2H"}})
+    assert "calendars: 7 events serialised, 0 reused" in caplog.text
+    alarm = only(read(built, "alerts/fall/deadline.ics")).walk("VALARM")[0]
+    assert alarm["TRIGGER"].dt == -timedelta(hours=2)
+
+
 # -- event actions ----------------------------------------------------------------------
 
 def test_event_actions_become_vevents_with_their_place(site):

@@ -16,7 +16,11 @@ window worked out from the events, not from the clock.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import hashlib
+import logging
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -24,8 +28,11 @@ from urllib.parse import urlsplit
 import icalendar
 
 from alerts.authoring.model import CLOSED
+from alerts.build.cache import Cache
 from alerts.build.settings import reminder
 from alerts.site.i18n import base_lang, register_strings, t
+
+logger = logging.getLogger(__name__)
 
 register_strings({
     "en": {"deadline_of": "Deadline: {title}", "reminder_of": "Reminder: {title}",
@@ -40,6 +47,25 @@ register_strings({
 
 PRODID = "-//Action alerts//Pelican//EN"
 _END = b"END:VCALENDAR\r\n"
+#: Bump when what the cache keeps of an event changes; this module is hashed in anyway.
+FORMAT = 1
+#: The DTSTAMP an event is serialised with, before the build's "now" is put in its place.
+_PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
+_PLACEHOLDER_LINE = b"DTSTAMP:19700101T000000Z\r\n"
+
+
+class Spec(NamedTuple):
+    """Everything one VEVENT says but its DTSTAMP: what the cache keys it by."""
+
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime | None
+    description: str
+    url: str | None
+    reminder_text: str
+    location: str | None
+    lang: str
 
 
 class Entry(NamedTuple):
@@ -59,17 +85,36 @@ class Entry(NamedTuple):
                    frozenset(t.params["TZID"] for t in times if "TZID" in t.params),
                    (min(years), max(years)), event.to_ical())
 
+    def record(self) -> dict:
+        return {"uid": self.uid, "tzids": sorted(self.tzids), "years": list(self.years),
+                "ical": self.ical.decode("utf-8")}
+
+    @classmethod
+    def kept(cls, start: datetime, record: dict) -> Entry:
+        return cls(start, record["uid"], frozenset(record["tzids"]),
+                   tuple(record["years"]), record["ical"].encode("utf-8"))
+
+    def stamped(self, line: bytes) -> Entry:
+        """This entry with its placeholder DTSTAMP line replaced by `line`."""
+        return self._replace(ical=self.ical.replace(_PLACEHOLDER_LINE, line, 1))
+
 
 class Calendars:
     """The calendars of one build: the site's address, "now" and the reminder."""
 
-    def __init__(self, settings: dict, now, reminder: timedelta | None) -> None:
+    def __init__(self, settings: dict, now, reminder: timedelta | None,
+                 kept: Cache | None = None) -> None:
         self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
         self.host = urlsplit(self.siteurl).hostname or "localhost"
         self.name = settings.get("SITENAME") or "Action alerts"
         self.now, self.reminder = now, reminder
         #: Each zone's VTIMEZONE by (zone, first year, last year): most alerts share one.
         self._zones: dict[tuple[str, int, int], bytes] = {}
+        #: VEVENTs serialised by earlier builds, by a digest of their Spec (see _entry).
+        self._kept = kept
+        self._shared = f"{_code_fingerprint()}\n{reminder!r}\n"
+        self._stamp = _stamp_line(now)
+        self.serialised = self.reused = 0
 
     def page(self, alert, anchor: str = "") -> str | None:
         """The alert page's absolute address (at `anchor`); None without a SITEURL."""
@@ -82,45 +127,69 @@ class Calendars:
 
     def entries(self, alert) -> list[Entry]:
         """The alert's deadline, then each of its event actions, as VEVENTs."""
+        return [self._entry(spec) for spec in self.specs(alert)]
+
+    def specs(self, alert) -> list[Spec]:
         found = []
+        uid = self._uid_base(alert)
         if alert.deadline is not None:
             action = alert.primary_action
             href = action.url or self.page(alert, action.href)
             description = "\n\n".join(part for part in (
                 f"{action.label}: {href}" if href else action.label, alert.summary) if part)
-            found.append(self._event(
-                alert, "deadline", t("deadline_of", alert.lang, title=alert.title),
+            found.append(Spec(
+                f"{uid}deadline@{self.host}", t("deadline_of", alert.lang, title=alert.title),
                 alert.deadline, None, description, self.page(alert),
-                t("reminder_of", alert.lang, title=alert.title)))
+                t("reminder_of", alert.lang, title=alert.title), None, alert.lang))
         for action in alert.actions:
             if action.kind != "event" or action.start is None:
                 continue
             page = self.page(alert)
             description = "\n\n".join(part for part in (alert.title, page) if part)
-            event = self._event(alert, action.anchor, action.label, action.start,
-                                action.end, description, action.url or page,
-                                t("reminder_of", alert.lang, title=action.label))
-            if action.location:
-                event.add("location", action.location, parameters={"LANGUAGE": alert.lang})
-            found.append(event)
-        return [Entry.of(event) for event in found]
+            found.append(Spec(
+                f"{uid}{action.anchor}@{self.host}", action.label, action.start, action.end,
+                description, action.url or page,
+                t("reminder_of", alert.lang, title=action.label), action.location or None,
+                alert.lang))
+        return found
 
-    def _event(self, alert, key, summary, start, end, description, url, reminder_text):
+    def _entry(self, spec: Spec) -> Entry:
+        """The VEVENT of `spec`, as an earlier build serialised it when one did: a Spec
+        and the reminder say all that the event holds but DTSTAMP, which is written with
+        a placeholder and put in afterwards, so kept and fresh entries are the same bytes."""
+        key = hashlib.sha256((self._shared + repr(spec)).encode()).hexdigest()
+        record = self._kept.get(key) if self._kept is not None else None
+        if isinstance(record, dict):
+            try:
+                entry = Entry.kept(spec.start, record)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                entry = None  # another shape: serialise it again
+            if entry is not None:
+                self.reused += 1
+                return entry.stamped(self._stamp)
+        entry = Entry.of(self._event(spec))
+        self.serialised += 1
+        if self._kept is not None:
+            self._kept.put(key, entry.record())
+        return entry.stamped(self._stamp)
+
+    def _event(self, spec: Spec) -> icalendar.Event:
         # Without DTEND a timed event ends as it starts (RFC 5545 3.6.1): a deadline is
         # a moment, and DTEND may not equal DTSTART.
-        event = icalendar.Event.new(
-            uid=f"{self._uid_base(alert)}{key}@{self.host}", start=start, end=end,
-            stamp=self.now)
-        event.add("summary", summary, parameters={"LANGUAGE": alert.lang})
-        event.add("description", description, parameters={"LANGUAGE": alert.lang})
-        if url:
-            event.add("url", url)
+        event = icalendar.Event.new(uid=spec.uid, start=spec.start, end=spec.end,
+                                    stamp=_PLACEHOLDER)
+        event.add("summary", spec.summary, parameters={"LANGUAGE": spec.lang})
+        event.add("description", spec.description, parameters={"LANGUAGE": spec.lang})
+        if spec.url:
+            event.add("url", spec.url)
         if self.reminder is not None:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", reminder_text)
+            alarm.add("description", spec.reminder_text)
             alarm.add("trigger", -self.reminder)  # before DTSTART
             event.add_component(alarm)
+        if spec.location:
+            event.add("location", spec.location, parameters={"LANGUAGE": spec.lang})
         return event
 
     def calendar(self, entries: list[Entry], path: str, name: str | None = None) -> bytes:
@@ -178,7 +247,8 @@ def _listed(alerts, default_lang: str) -> list:
 
 def write_calendars(state) -> None:
     """The "calendars" step: each alert's deadline.ics and the site's calendar.ics."""
-    calendars = Calendars(state.settings, state.now, reminder(state.settings))
+    kept = Cache(Path(state.settings["CACHE_PATH"]) / "calendars", "calendars", FORMAT)
+    calendars = Calendars(state.settings, state.now, reminder(state.settings), kept)
     output = Path(state.output_path)
     published = [alert for alert in state.alerts if not alert.draft]
     entries = {id(alert): calendars.entries(alert) for alert in published}
@@ -193,3 +263,22 @@ def write_calendars(state) -> None:
     path = state.urls.site_calendar
     (output / path).parent.mkdir(parents=True, exist_ok=True)
     (output / path).write_bytes(calendars.calendar(every, path, calendars.name))
+    kept.prune()  # the events no alert has any more
+    kept.save()
+    logger.info("alerts: calendars: %d events serialised, %d reused", calendars.serialised,
+                calendars.reused)
+
+
+def _stamp_line(moment: datetime) -> bytes:
+    """The DTSTAMP line icalendar writes for `moment`."""
+    event = icalendar.Event()
+    event.add("dtstamp", moment)
+    return next(line for line in event.to_ical().split(b"\r\n")
+                if line.startswith(b"DTSTAMP")) + b"\r\n"
+
+
+@cache  # once a process: its code and libraries do not change under it
+def _code_fingerprint() -> str:
+    """What serialises an event: this module and icalendar."""
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(source + f"icalendar {version('icalendar')}".encode()).hexdigest()
