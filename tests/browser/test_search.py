@@ -213,3 +213,22 @@ def test_without_javascript_the_page_links_the_browsing_pages(browser, server, p
         assert {"/tags/", "/targets/", "/archive/"} <= set(links), links
     finally:
         context.close()
+
+
+def _language_counts(page) -> int:
+    """The counts the Language filter's labels show, added up: one per alert."""
+    labels = page.eval_on_selector_all(
+        "[data-filter=language] + label", "labels => labels.map(l => l.textContent)")
+    return sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in labels)
+
+
+def test_filter_counts_follow_the_search(search_page, indexed):
+    english = [p for p, i in indexed.items() if i["lang"] == "en"]
+    assert _language_counts(search_page) == len(english)  # before a search: every alert
+    word = next(w for p in english for w in indexed[p]["body"].split()
+                if w.isalpha() and len(w) > 7
+                and sum(w.lower() in indexed[q]["text"] for q in english) == 1)
+    assert len(_search(search_page, word)) == 1
+    assert _language_counts(search_page) == 1  # the one alert found
+    _search(search_page, "")
+    assert _language_counts(search_page) == len(english)

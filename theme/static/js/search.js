@@ -16,7 +16,7 @@
   var browse = document.querySelector("[data-search-browse]");
   var bundle = new URL(root.getAttribute("data-bundle"), location.href).href;
   var site = new URL(root.getAttribute("data-site"), location.href).pathname;
-  var pagefind = null, timer = null, asked = 0;
+  var pagefind = null, timer = null, asked = 0, totals = {}, labels = [];
 
   function say(text) { status.textContent = text; }
 
@@ -51,10 +51,22 @@
         var check = element("input", {type: "checkbox", id: id, value: value,
                                       "data-filter": key});
         row.appendChild(check);
-        row.appendChild(element("label", {"for": id}, value + " (" + available[key][value] + ")"));
+        var label = element("label", {"for": id});
+        labels.push({key: key, value: value, node: label});
+        row.appendChild(label);
         set.appendChild(row);
       });
       box.appendChild(set);
+    });
+    totals = available;
+    counts(totals);
+  }
+
+  // Each value's count of alerts: of every alert before a search, then of those the
+  // search and the other checked values leave.
+  function counts(found) {
+    labels.forEach(function (l) {
+      l.node.textContent = l.value + " (" + ((found[l.key] || {})[l.value] || 0) + ")";
     });
   }
 
@@ -87,6 +99,7 @@
     var term = input.value.trim(), filters = chosen(), mine = ++asked;
     if (!term && !filters) {
       list.textContent = "";
+      counts(totals);
       say(words.search_start);
       root.setAttribute("data-searched", mine);
       return;
@@ -94,10 +107,13 @@
     say(words.search_loading);
     var options = {filters: filters || {}};
     if (!term) options.sort = {date: "desc"};  // filters alone: the latest alerts first
+    var found = null;
     pagefind.search(term || null, options).then(function (search) {
+      found = search.filters;
       return Promise.all(search.results.map(function (r) { return r.data(); }));
     }).then(function (results) {
       if (mine !== asked) return;  // a newer search has started
+      counts(found || totals);
       show(results, results.length);
       root.setAttribute("data-searched", mine);  // for the browser tests: this one is shown
     }).catch(failed);
