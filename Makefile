@@ -101,8 +101,10 @@ github: publish
 	$(VENV)/bin/ghp-import -m "Generate the alerts site" -b $(GITHUB_PAGES_BRANCH) $(OUTPUTDIR) --no-jekyll
 	git push origin $(GITHUB_PAGES_BRANCH)
 
+# No --cvs-exclude: its list skips any file or folder named `tags` (output/tags/ holds
+# every topic page) or `core`; the output has no version-control files to leave out.
 rsync_upload: publish
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 # Test tools: Debian's Chromium and PDF/QR readers, fonts for every script the cards
 # draw, the npm quality-gate tools (axe-core, vnu-jar, lighthouse) and the Python test

@@ -166,7 +166,7 @@ def test_make_new_writes_a_template_that_checks_cleanly(tmp_path):
                    str(tmp_path / "content"), cwd=tmp_path,
                    env={"SOURCE_DATE_EPOCH": str(EPOCH)})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 alerts checked, 0 problems" in done.stdout
+    assert "1 alert checked, 0 problems" in done.stdout
     again = run_cli("new", "--title", 'Tell Congress: "act" now', "-i",
                     str(tmp_path / "content"), cwd=tmp_path, env={"SOURCE_DATE_EPOCH": str(EPOCH)})
     assert again.returncode == 2 and "exists already" in again.stderr
@@ -208,6 +208,12 @@ Body.
     ]
 
 
+#: What a foreign merge tag's error says to do instead.
+KEEP_IT = ("replace it with plain words (e.g. 'friend'), or write it as [[NAME]] with NAME "
+           "in ALERTS['merge_tags'] and a fallback: the page shows the fallback and the "
+           "email edition keeps the tag")
+
+
 def test_merge_tags_are_checked_in_every_front_matter_text(make_site):
     text = """\
 ---
@@ -228,9 +234,9 @@ Body.
     messages = [str(p).split("alerts/a.md", 1)[1] for p in site.result.errors]
     assert messages == [
         ":7: targets: {{ contact.council }} is an email merge tag and would show raw on the "
-        "page; replace it with plain words (e.g. 'friend')",
+        "page; " + KEEP_IT,
         ":10: actions: *|EMAIL|* is an email merge tag and would show raw on the page; "
-        "replace it with plain words (e.g. 'friend')",
+        + KEEP_IT,
     ]
     fixed = text.replace("Council member {{ contact.council }}", "Council member").replace(
         "?email=*|EMAIL|*", "")

@@ -94,8 +94,8 @@ def test_a_text_too_long_for_bluesky_fails_the_build_naming_it(make_site):
     length = len(text.strip()) + len(" alerts.example.org/alerts/tell-...")
     assert error == (
         f"{site.content / 'alerts/clinic.md'}:5: share_text: {length} of 300 graphemes on "
-        f"Bluesky (the link counts as Bluesky shortens it, about 30; each emoji 1), with the "
-        f"link and hashtags; shorten it by {length - 300}, or drop a hashtag")
+        f"Bluesky (the link counts as Bluesky shows it, its host and at most 16 more; each "
+        f"emoji 1), with the link and hashtags; shorten it by {length - 300}")  # no hashtags
 
 
 # The names the browser test types, which the page's script refuses too (it trims and

@@ -188,8 +188,8 @@ def test_bluesky_allows_300_graphemes_and_not_301():
                  networks=["bluesky"]) == {"bluesky": 301}
     [problem] = problems.errors
     assert problem.message == (
-        "301 of 300 graphemes on Bluesky (the link counts as Bluesky shortens it, about 30; "
-        "each emoji 1), with the link and hashtags; shorten it by 1, or drop a hashtag")
+        "301 of 300 graphemes on Bluesky (the link counts as Bluesky shows it, its host and "
+        "at most 16 more; each emoji 1), with the link and hashtags; shorten it by 1")
 
 
 def test_bluesky_counts_the_hashtags_it_carries():
@@ -243,8 +243,9 @@ def test_one_error_names_every_network_the_text_is_too_long_for():
     assert problem.line == 7
     assert problem.message == (
         "327 of 280 characters on X (the link counts 23, each emoji or CJK character 2) and "
-        "338 of 300 graphemes on Bluesky (the link counts as Bluesky shortens it, about 30; "
-        "each emoji 1), with the link and hashtags; shorten it by 47, or drop a hashtag")
+        "338 of 300 graphemes on Bluesky (the link counts as Bluesky shows it, its host and "
+        "at most 16 more; each emoji 1), with the link and hashtags; shorten it by 47, "
+        "or drop a hashtag")
 
 
 def test_only_the_networks_the_page_lists_are_checked():

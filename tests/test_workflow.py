@@ -87,3 +87,16 @@ def test_the_build_step_hands_make_the_pages_address():
             check=True, env={**os.environ, "SITEURL": variable,
                              "PAGES_URL": "https://example.github.io/alerts/"})
         assert check.stdout.strip() == expected
+
+
+def test_rsync_upload_copies_every_file_of_the_output():
+    """The cron recipe's `make rsync_upload` excludes nothing: rsync's --cvs-exclude list
+    would skip output/tags/ (every topic page) and any file named `core`."""
+    done = subprocess.run(["make", "-n", "rsync_upload", "SSH_HOST=www.example.org"],
+                          cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": ""})
+    [rsync] = [line for line in done.stdout.splitlines() if line.startswith("rsync ")]
+    words = shlex.split(rsync)
+    assert "--delete" in words
+    assert not [w for w in words if w.startswith(("--cvs-exclude", "--exclude", "-C"))], rsync
+    assert not any(w.startswith("-") and not w.startswith("--") and "C" in w for w in words), rsync

@@ -122,7 +122,10 @@ def _build(args) -> int:
         print(f"Build failed with {result.problem_count} problem(s); "
               f"{settings['OUTPUT_PATH']} was left as it was.", file=sys.stderr)
         return 1
-    print(f"Built {result.alerts_checked} alerts into {settings['OUTPUT_PATH']}")
+    held = len(result.scheduled)
+    built = result.alerts_checked - held
+    print(f"Built {built} alert{'' if built == 1 else 's'} into {settings['OUTPUT_PATH']}"
+          + (f"; {held} scheduled, checked and held back" if held else ""))
     return 0
 
 
@@ -131,7 +134,9 @@ def _check(args) -> int:
     _report(result)
     _say_scheduled(result)
     count = result.problem_count
-    print(f"{result.alerts_checked} alerts checked, {count} problem{'' if count == 1 else 's'}")
+    checked = result.alerts_checked
+    print(f"{checked} alert{'' if checked == 1 else 's'} checked, "
+          f"{count} problem{'' if count == 1 else 's'}")
     return 0 if result.ok else 1
 
 

@@ -136,7 +136,7 @@ LIMITS = (
           lambda post: upper_bound(post.replace(STAND_IN_URL, "", 1), links=1),
           weighted_length),
     Limit("bluesky", "Bluesky", 300, "graphemes",
-          "the link counts as Bluesky shortens it, about 30; each emoji 1",
+          "the link counts as Bluesky shows it, its host and at most 16 more; each emoji 1",
           lambda url: bluesky_text(_param(url, "text")), len, graphemes),
     Limit("fediverse", "Mastodon", 500, "characters",
           "the link counts 23, each emoji 1", lambda url: mastodon_text(_param(url, "text")),
@@ -191,6 +191,6 @@ def check(alert, problems, share_links: Iterable) -> dict[str, int]:
                              f"({limit.how})" for limit, length in over)
         by = max(length - limit.most for limit, length in over)
         problems.add(alert.source_path, line, "share_text",
-                     f"{parts}, with the link and hashtags; shorten it by {by}, or drop a "
-                     "hashtag")
+                     f"{parts}, with the link and hashtags; shorten it by {by}"
+                     + (", or drop a hashtag" if alert.hashtags else ""))
     return counted

@@ -232,3 +232,20 @@ def test_filter_counts_follow_the_search(search_page, indexed):
     assert _language_counts(search_page) == 1  # the one alert found
     _search(search_page, "")
     assert _language_counts(search_page) == len(english)
+
+
+def test_a_checked_value_leaves_the_counts_of_its_own_filter_as_they_were(search_page):
+    """Within a filter any checked value matches: checking one must not make the others
+    of the same filter read (0)."""
+    def state_counts() -> dict[str, int]:
+        labels = search_page.eval_on_selector_all(
+            "[data-filter=state] + label", "labels => labels.map(l => l.textContent)")
+        return {t.rsplit(" (", 1)[0]: int(t.rsplit("(", 1)[1].rstrip(")")) for t in labels}
+
+    before = state_counts()
+    assert before.get("Open") and before.get("Closed"), before
+    box = search_page.eval_on_selector_all(
+        "[data-filter=state]", "boxes => boxes.filter(b => b.value === 'Closed')[0].id")
+    found = _results(search_page, lambda: search_page.check(f"#{box}"))
+    assert len(found) == before["Closed"]
+    assert state_counts() == before  # Open still says how many checking it would add

@@ -66,7 +66,9 @@ def replace(text: str, fallbacks: dict[str, str], *,
             problems.append(MergeTagProblem(
                 result.count("\n", 0, match.start()), match.group(0),
                 f"{match.group(0)} is an email merge tag and would show raw on the page; "
-                "replace it with plain words (e.g. 'friend')",
+                "replace it with plain words (e.g. 'friend'), or write it as [[NAME]] with "
+                "NAME in ALERTS['merge_tags'] and a fallback: the page shows the fallback "
+                "and the email edition keeps the tag",
             ))
     problems.sort(key=lambda p: p.line_offset)
     return result, problems

@@ -70,6 +70,26 @@
     });
   }
 
+  // The counts to show: for a filter with checked values, as if none of them were
+  // checked (within a filter any value matches, so a count says what checking that
+  // value finds); for the others, Pagefind's counts for this search.
+  function facets(term, filters, found) {
+    var checked = Object.keys(filters || {});
+    return Promise.all(checked.map(function (key) {
+      var others = {};
+      checked.forEach(function (k) { if (k !== key) others[k] = filters[k]; });
+      if (!term && !Object.keys(others).length) return totals[key] || {};
+      return pagefind.search(term || null, {filters: others}).then(function (search) {
+        return (search && search.filters[key]) || {};
+      });
+    })).then(function (lists) {
+      var merged = {};
+      Object.keys(found || {}).forEach(function (k) { merged[k] = found[k]; });
+      checked.forEach(function (key, i) { merged[key] = lists[i]; });
+      return merged;
+    });
+  }
+
   function chosen() {
     var filters = {}, any = false;
     box.querySelectorAll("input[data-filter]:checked").forEach(function (check) {
@@ -107,14 +127,13 @@
     say(words.search_loading);
     var options = {filters: filters || {}};
     if (!term) options.sort = {date: "desc"};  // filters alone: the latest alerts first
-    var found = null;
     pagefind.search(term || null, options).then(function (search) {
-      found = search.filters;
-      return Promise.all(search.results.map(function (r) { return r.data(); }));
-    }).then(function (results) {
+      return Promise.all([facets(term, filters, search.filters)].concat(
+        search.results.map(function (r) { return r.data(); })));
+    }).then(function (all) {
       if (mine !== asked) return;  // a newer search has started
-      counts(found || totals);
-      show(results, results.length);
+      counts(all[0]);
+      show(all.slice(1), all.length - 1);
       root.setAttribute("data-searched", mine);  // for the browser tests: this one is shown
     }).catch(failed);
   }
