@@ -6,10 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
-from alerts.build.cache import Cache
+from alerts.build.cache import Cache, code_digest
 from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
@@ -21,13 +20,9 @@ FORMAT = 5
 @cache  # once a process: its code and libraries do not change under it
 def code_fingerprint() -> str:
     """A digest of this plugin's code and the versions of the libraries that draw the PDF."""
-    digest = hashlib.sha256(f"format {FORMAT}".encode())
-    for name in ("weasyprint", "pydyf", "segno", "tinycss2", "fonttools"):
-        digest.update(f"{name} {version(name)}\n".encode())
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *here.glob("*.css")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(f"format {FORMAT}", here, [*here.glob("*.py"), *here.glob("*.css")],
+                       ("weasyprint", "pydyf", "segno", "tinycss2", "fonttools"))
 
 
 def job_key(parts: dict) -> str:

@@ -18,9 +18,12 @@ record holds and may keep other sections beside "entries".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from importlib.metadata import version
 from pathlib import Path
 
 from alerts.build.files import PARTIAL, replacing, write_atomic
@@ -116,3 +119,15 @@ def _stale(path: Path) -> bool:
         return time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
     except OSError:
         return False
+
+
+def code_digest(label: str, root: Path, files: Iterable[Path], packages: Iterable[str]) -> str:
+    """A digest of the code that makes one kind's files (`files`, named from `root`) and of
+    the versions of the libraries it uses: part of every key of that kind, so that new code
+    or a new library makes each file anew. Each kind computes it once a process."""
+    digest = hashlib.sha256(label.encode())
+    for name in packages:
+        digest.update(f"{name} {version(name)}\n".encode())
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -20,7 +20,6 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 import icalendar
 
 from alerts.authoring.model import CLOSED
-from alerts.build.cache import Cache
+from alerts.build.cache import Cache, code_digest
 from alerts.build.settings import reminder
 from alerts.site.i18n import base_lang, register_strings, t
 
@@ -280,5 +279,5 @@ def _stamp_line(moment: datetime) -> bytes:
 @cache  # once a process: its code and libraries do not change under it
 def _code_fingerprint() -> str:
     """What serialises an event: this module and icalendar."""
-    source = Path(__file__).read_bytes()
-    return hashlib.sha256(source + f"icalendar {version('icalendar')}".encode()).hexdigest()
+    here = Path(__file__)
+    return code_digest(f"format {FORMAT}", here.parent, [here], ("icalendar",))

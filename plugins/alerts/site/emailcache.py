@@ -15,10 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
-from alerts.build.cache import Cache
+from alerts.build.cache import Cache, code_digest
 from alerts.build.files import link_or_copy, write_atomic
 
 #: Bump when what a cached email holds changes; the plugin's code is hashed in below.
@@ -28,13 +27,9 @@ _PLUGIN = Path(__file__).resolve().parents[1]
 
 @cache  # once a process: its code and libraries do not change under it
 def code_fingerprint() -> str:
-    """A digest of the alerts plugin's code and the inliner's version."""
-    digest = hashlib.sha256(f"format {FORMAT}".encode())
-    for name in ("css-inline", "babel", "jinja2"):
-        digest.update(f"{name} {version(name)}\n".encode())
-    for path in sorted(_PLUGIN.rglob("*.py")):
-        digest.update(str(path.relative_to(_PLUGIN)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """A digest of the alerts plugin's code and the libraries that write an email."""
+    return code_digest(f"format {FORMAT}", _PLUGIN, _PLUGIN.rglob("*.py"),
+                       ("css-inline", "babel", "jinja2"))
 
 
 class EmailCache:
