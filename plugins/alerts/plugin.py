@@ -11,8 +11,11 @@ from pelican import signals
 from alerts.authoring import deadline, images, languages
 from alerts.build import pipeline
 from alerts.build import state as buildstate
+from alerts.build.carry import Pages
+from alerts.build.config import LIVE_OUTPUT
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
+from alerts.build.writer import CarryingWriter
 from alerts.reader import AlertReader
 from alerts.site import acts, calendars, emailedition, feeds, headers, i18n, listings, search
 from alerts.site.embeds import EmbedPageGenerator, add_embed_helpers
@@ -38,12 +41,15 @@ def initialize(pelican) -> None:
     check_paths(settings)
     check_siteurl(settings)
     conf = alert_settings(settings)
+    now, output = deadline.build_now(), Path(settings["OUTPUT_PATH"])
+    live = settings.get(LIVE_OUTPUT)
     state = buildstate.start(buildstate.BuildState(
-        now=deadline.build_now(), settings=settings,
-        output_path=Path(settings["OUTPUT_PATH"]),
+        now=now, settings=settings, output_path=output,
         urls=SiteURLs(settings),
         photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"),
         steps=pipeline.collect(pelican.plugins),
+        pages=Pages(Path(settings["CACHE_PATH"]) / "pages", Path(live) if live else None,
+                    output, settings, now),
     ))
     # Our feeds step writes FEED_ALL_ATOM (open alerts and updates only; SiteURLs has
     # read where): Pelican's own would list every article, closed ones included.
@@ -74,13 +80,21 @@ def initialize(pelican) -> None:
         "long_datetime": i18n.long_datetime,
         "long_date": i18n.long_date,
         "text_dir": languages.direction,
-        "time_left": lambda moment, lang=None: deadline.time_left(moment, state.now, lang),
+        "time_left": lambda moment, lang=None: _time_left(state, moment, lang),
     })
     acts.add_template_helpers(settings)
     add_embed_helpers(settings)
     for step in state.steps:
         if step.setup is not None:
             step.setup(pelican)
+
+
+def _time_left(state, moment, lang=None) -> str:
+    """"3 days left": the page that shows it is carried to later builds only while the
+    words stay the same (alerts.build.carry)."""
+    words = deadline.time_left(moment, state.now, lang)
+    state.pages.noted("time_left", moment, lang, words)
+    return words
 
 
 def keep_compiled_templates(settings: dict) -> None:
@@ -114,6 +128,16 @@ def add_reader(readers) -> None:
 def sort_alerts(generator) -> None:
     if _in_this_build(generator.settings):
         listings.sort_alerts(generator)
+
+
+def get_writer(pelican):
+    """Pelican's writer, carrying unchanged pages from the last build."""
+    return CarryingWriter if _in_this_build(pelican.settings) else None
+
+
+def save_pages(state) -> None:
+    """The "carry" step, last: what the next build needs to carry this one's pages."""
+    state.pages.save(failing=bool(state.problems.errors))
 
 
 def get_generators(pelican):
@@ -156,6 +180,7 @@ ALERT_STEPS = (
     pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
     pipeline.Step("search", search.write_index, needs=("pages",), setup=search.setup),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
+    pipeline.Step("carry", save_pages, needs=("pages",)),
 )
 
 
@@ -165,4 +190,5 @@ def register():
     signals.article_generator_finalized.connect(sort_alerts)
     signals.all_generators_finalized.connect(run_listed)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)
     signals.finalized.connect(run_finalized)

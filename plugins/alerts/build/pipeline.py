@@ -21,6 +21,8 @@ provides stops the build with a message naming the plugin to add.
     feeds     the Atom feeds and the JSON Feed of open alerts, updates and outcomes
     search    the search index of every published alert page (Pagefind)
     headers   _headers and nginx-headers.conf
+    carry     what the next build needs to carry this one's unchanged pages
+              (alerts.build.carry; the writer carries or renders each page in "pages")
     swap      the staging folder replaces the output (alerts.build.staging)
 """
 
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
 ORDER = ("share-text", "minify", "photos", "cards", "pdfs", "calendars", "email", "feeds",
-         "search", "headers")
+         "search", "headers", "carry")
 PHASES = ("listed", "finalized")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 from alerts.build import state as buildstate
-from alerts.build.config import SETTINGS_FILE, SettingsError, settings_file
+from alerts.build.config import LIVE_OUTPUT, SETTINGS_FILE, SettingsError, settings_file
 from alerts.build.pipeline import plugin_names
 from alerts.build.problems import AlertError, Problem
 
@@ -82,7 +82,8 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
         _remove_stale(output)
         try:
             result = _run_pelican({**settings, "OUTPUT_PATH": str(staging),
-                                   "DELETE_OUTPUT_DIRECTORY": False})
+                                   "DELETE_OUTPUT_DIRECTORY": False,
+                                   LIVE_OUTPUT: str(output) if output.is_dir() else None})
             if result.ok and not check_only:
                 _swap(staging, output)
             return result

@@ -41,6 +41,8 @@ class BuildState:
     scheduled: list[tuple[Alert, datetime]] = field(default_factory=list)
     #: Every plugin's steps, in the order they run (alerts.build.pipeline).
     steps: tuple = ()
+    #: Pages carried from the last build or rendered (alerts.build.carry.Pages).
+    pages: object = None
 
 
 _current: BuildState | None = None

@@ -1,0 +1,284 @@
+"""Pages carried from the previous build instead of rendered again.
+
+Every page Pelican's writer would render gets a key: a digest of the build's shape (our
+code and the libraries it uses, every file of the theme, the settings) and of every
+value the page's template can read — the variables its source and the templates it
+extends, includes and imports name (found by Jinja's own analysis), looked up as the
+template would, and whatever the page is handed. The manifest in `.cache/pages/` keeps,
+for each page, the key it was rendered with, the files that render wrote, and the clock's
+answers it used (see `noted`).
+
+When a page's key and each of those answers are the same in this build, and each of its
+files is still, in the live output, the very file that build wrote (same inode, size and
+modification time), the files are hard-linked into the staging folder instead of
+rendered. Anything else — a changed value, a new template, a hand-edited output file, a
+manifest that is missing, damaged or from another version — renders the page, so a
+carried page is always byte for byte what rendering it would give. Set
+ALERTS_VERIFY_INCREMENTAL=1 to render carried pages anyway and fail the build where one
+differs (the test suite does, across a matrix of changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2.meta
+
+from alerts.authoring import deadline
+from alerts.build.cache import Cache, code_digest
+from alerts.build.fingerprint import Fingerprints, Uncarryable
+
+logger = logging.getLogger(__name__)
+
+#: Change when what an entry records, or how a key is made, changes.
+FORMAT = 1
+VERIFY = "ALERTS_VERIFY_INCREMENTAL"
+#: Settings no page shows as such: the staging folder's name changes every build, and
+#: templates reach Jinja's globals and filters through their own analysis below.
+_NOT_SHAPE = ("OUTPUT_PATH", "JINJA_GLOBALS", "JINJA_FILTERS", "JINJA_ENVIRONMENT")
+#: Libraries whose versions change what a page holds.
+_PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "babel", "phonenumbers",
+             "feedgenerator", "pyyaml")
+_MISSING = object()
+
+
+class Pages:
+    """One build's page keys, carries and renders, against the manifest of the last."""
+
+    def __init__(self, cache_folder: Path, previous: Path | None, staging: Path,
+                 settings: dict, now: datetime) -> None:
+        self.cache = Cache(cache_folder, "pages", FORMAT)
+        self.previous, self.staging, self.now = previous, staging, now
+        self.settings = settings
+        self.fingerprints = Fingerprints(settings)
+        self.verify = os.environ.get(VERIFY, "") not in ("", "0")
+        self._shape: str | None = None
+        self.rendered = self.carried = 0
+        self._names: dict[str, frozenset[str] | None] = {}
+        self._probes: list | None = None
+        self._written: dict[str, list[str]] = {}  # page -> files its render wrote
+
+    # -- keys --------------------------------------------------------------------------
+
+    def key(self, template, context: dict, call: dict) -> str | None:
+        """The key of one page: `context` is what its template is rendered with (the
+        site's context and what the generator handed the writer for this page), `call`
+        the writer's own arguments. None: the page cannot be carried (a template with a
+        computed include, a body with links Pelican fills in per build)."""
+        names = self._template_names(template)
+        if names is None:
+            return None
+        if self._shape is None:  # once the plugins' setup has settled every setting
+            self._shape = _shape(self.settings)
+        fp, globals_ = self.fingerprints.of, template.environment.globals
+        parts = [self._shape, template.name or ""]
+        try:
+            parts += [f"{k}={fp(v)}" for k, v in sorted(call.items())]
+            for name in sorted(names | _paginated_sources(names)):
+                value = context.get(name, globals_.get(name, _MISSING))
+                if value is not _MISSING:
+                    parts.append(f"{name}={fp(value)}")
+        except Uncarryable:
+            return None
+        return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _template_names(self, template) -> frozenset[str] | None:
+        """Every variable `template` and the templates it pulls in can read."""
+        if template.name not in self._names:
+            self._names[template.name] = _names(template.environment, template.name, set())
+        return self._names[template.name]
+
+    # -- carrying ----------------------------------------------------------------------
+
+    def carryable(self, page: str, key: str | None) -> list[str] | None:
+        """The files of `page` when its key and clock answers hold and the live output
+        still has each as the last build wrote it; None: render the page."""
+        record = self.cache.get(page)
+        if key is None or self.previous is None or not isinstance(record, dict) \
+                or record.get("key") != key or not self._answers_hold(record.get("probes")):
+            return None
+        files = record.get("files")
+        if not isinstance(files, list) or not files \
+                or not all(_same_file(self.previous, entry) for entry in files):
+            return None
+        if self.verify:
+            return None  # render it, and compare in `rendered_files`
+        return [entry[0] for entry in files]
+
+    def carry(self, page: str, files: list[str]) -> None:
+        """Link the files `carryable` gave from the live output into staging."""
+        for name in files:
+            _link(self.previous / name, self.staging / name)
+        self.carried += 1
+        self._written[page] = files
+
+    def _answers_hold(self, probes) -> bool:
+        if not isinstance(probes, list):
+            return False
+        for probe in probes:
+            if not (isinstance(probe, list) and len(probe) == 4 and probe[0] == "time_left"):
+                return False
+            _, moment, lang, words = probe
+            when = datetime.fromtimestamp(moment, UTC)
+            if deadline.time_left(when, self.now, lang) != words:
+                return False
+        return True
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def rendering(self, page: str) -> None:
+        """A page is about to be rendered: record the clock answers it uses."""
+        self._probes = []
+
+    def noted(self, kind: str, moment: datetime, lang: str | None, words: str) -> None:
+        """A template asked the clock (the time_left filter): the page's words hold only
+        while the same question gets the same answer."""
+        if self._probes is not None:
+            self._probes.append([kind, moment.timestamp(), lang, words])
+
+    def rendered_files(self, page: str, key: str | None, files: list[str]) -> None:
+        """The page was rendered into `files` (paths under staging)."""
+        probes, self._probes = self._probes or [], None
+        self.rendered += 1
+        relative = [os.path.relpath(f, self.staging) for f in files]
+        if self.verify:
+            self._compare(page, key, relative)
+        if key is None:
+            self.cache.drop(page)
+            return
+        self.cache.put(page, {"key": key, "probes": probes, "files": relative})
+        self._written[page] = relative
+
+    def _compare(self, page: str, key: str | None, relative: list[str]) -> None:
+        record = self.cache.get(page)
+        if key is None or self.previous is None or not isinstance(record, dict) \
+                or record.get("key") != key or not self._answers_hold(record.get("probes")) \
+                or not all(_same_file(self.previous, e) for e in record.get("files", [])):
+            return  # it would have been rendered anyway
+        for name in relative:
+            old, new = self.previous / name, self.staging / name
+            if not old.is_file() or old.read_bytes() != new.read_bytes():
+                logger.error("alerts: incremental: %s would have been carried from the last "
+                             "build but renders differently now; what it shows is missing "
+                             "from its key (alerts.build.fingerprint)", name)
+
+    # -- the build's end ---------------------------------------------------------------
+
+    def save(self, failing: bool = False) -> None:
+        """Record, for every page of this build, its files as they are now in staging
+        (what the next build checks in the live output), and forget other pages. A
+        build that will fail leaves the manifest as it was: it still describes the live
+        output, which that build does not replace."""
+        logger.info("alerts: pages: %d rendered, %d carried", self.rendered, self.carried)
+        if failing:
+            return
+        for page, files in self._written.items():
+            record = self.cache.entries.get(page)
+            if not isinstance(record, dict):
+                continue
+            stats = []
+            for name in files:
+                try:
+                    st = os.stat(self.staging / name)
+                except OSError:
+                    stats = None
+                    break
+                stats.append([name, st.st_ino, st.st_size, st.st_mtime_ns])
+            if stats:
+                record["files"] = stats
+            else:
+                self.cache.drop(page)
+        for page in list(self.cache.entries):
+            if page not in self._written:
+                self.cache.drop(page)
+        self.cache.prune()
+        self.cache.save()
+
+
+def _shape(settings: dict) -> str:
+    """What every page depends on: code, libraries, theme files, settings."""
+    plugins = Path(__file__).resolve().parents[2]
+    theme = Path(settings["THEME"])
+    folders = [theme, *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES") or ())]
+    digest = hashlib.sha256(code_digest(f"pages {FORMAT}", plugins, plugins.rglob("*.py"),
+                                        _installed(_PACKAGES)).encode())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    # Keys starting with "_" are the build's own notes (the settings file, the live output).
+    shown = {k: v for k, v in settings.items() if k not in _NOT_SHAPE and not k.startswith("_")}
+    digest.update(Fingerprints().of(shown).encode())
+    return digest.hexdigest()
+
+
+def _installed(names: tuple[str, ...]) -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            version(name)
+        except PackageNotFoundError:
+            continue
+        found.append(name)
+    return found
+
+
+def _names(env, name: str, seen: set[str]) -> frozenset[str] | None:
+    """The undeclared variables of template `name` and those it references; None when a
+    reference is computed at render time (so its variables cannot be known)."""
+    if name in seen:
+        return frozenset()
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    tree = env.parse(source)
+    found = set(jinja2.meta.find_undeclared_variables(tree))
+    for ref in jinja2.meta.find_referenced_templates(tree):
+        if ref is None:
+            return None
+        more = _names(env, ref, seen)
+        if more is None:
+            return None
+        found |= more
+    return frozenset(found)
+
+
+def _paginated_sources(names: frozenset[str]) -> set[str]:
+    """Pelican's writer hands a template `articles_page`, `dates_paginator`… made from
+    `articles` and `dates`: a template that reads those reads the lists."""
+    return {source for source in ("articles", "dates")
+            if any(n.startswith(source + "_") for n in names)}
+
+
+def _same_file(folder: Path, entry) -> bool:
+    if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
+        return False
+    name, ino, size, mtime = entry
+    if name.startswith(("/", "..")) or "/../" in name:
+        return False
+    try:
+        st = os.stat(folder / name)
+    except OSError:
+        return False
+    return (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one, else a copy (a new file, which the
+    next build records as it finds it)."""
+    for attempt in range(2):
+        try:
+            os.link(source, target)
+            return
+        except FileNotFoundError:  # its folder is not made yet
+            if attempt:
+                raise
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # another file system, or links refused
+            break
+    shutil.copyfile(source, target)

@@ -1,0 +1,138 @@
+"""Fingerprints: a short digest of a value a template or a step is given, the same in every
+build for equal values and different for values that could render differently.
+
+A page is carried from the previous build instead of rendered (alerts.build.carry) when
+the fingerprints of everything its template reads are those of the build that rendered
+it. So a fingerprint must cover every part of a value a template can show:
+
+- text, numbers, dates (with their time zone), lists, tuples, dicts and sets, by value;
+- our dataclasses (Alert, Target, Action…) field by field, `versions` and `tagged` too;
+- Pelican's contents (an Article or Page) by every attribute Pelican and our plugins set
+  on them, except the site-wide context and settings they point back to; their
+  translations by address, language and title;
+- Pelican's tags, categories and authors by name and address;
+- functions, macros and classes by name only: what they compute depends on the code and
+  settings (part of every page's key) and, for the clock, on the time probes that
+  alerts.build.carry records; the settings themselves, wherever an object keeps them,
+  likewise.
+
+Anything else is fingerprinted by its public attributes when it has them (a leading "_"
+marks what an object keeps for itself, such as answers it remembers), else by its type. The
+test suite builds each change incrementally and cold and compares every byte; a value
+this misses shows there, and ALERTS_VERIFY_INCREMENTAL=1 checks it on a real site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+from pathlib import PurePath
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
+from zoneinfo import ZoneInfo
+
+#: Attributes of a Pelican content object that point at the whole site, not at it.
+_SITE_WIDE = frozenset({"_context", "settings", "translations", "_summary"})
+_PLAIN = (str, int, float, bool, type(None))
+#: Pelican's links to other files in a body ({filename}…, |static|…): the page then shows
+#: the other file's address as it is in this build, which no fingerprint of this one holds.
+_INTRASITE = re.compile(r"[{|](?:filename|static|attach|tag|category|author|index)[}|]")
+
+
+class Uncarryable(Exception):
+    """The value's rendering depends on more than it holds: always render the page."""
+
+
+class Fingerprints:
+    """One build's fingerprints; objects that many pages show (an alert, the list of
+    pages) are digested once. Values must not change while pages are written, which
+    holds from Pelican's "pages" step on."""
+
+    def __init__(self, settings: dict | None = None) -> None:
+        self._memo: dict[int, tuple[object, str]] = {}
+        if settings is not None:  # part of every key already, and changed by every build
+            self._memo[id(settings)] = (settings, "<settings>")
+
+    def of(self, value) -> str:
+        """The fingerprint of `value`, as hex text."""
+        if isinstance(value, _PLAIN):
+            return f"{type(value).__name__}:{value!r}"
+        return self._digest(value, set())
+
+    def _digest(self, value, stack: set[int]) -> str:
+        key = id(value)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if key in stack:
+            return "<cycle>"
+        stack.add(key)
+        try:
+            digest = hashlib.blake2b(self._text(value, stack).encode("utf-8", "surrogatepass"),
+                                     digest_size=16).hexdigest()
+        finally:
+            stack.discard(key)
+        self._memo[key] = (value, digest)  # kept alive, so its id is not reused
+        return digest
+
+    def _part(self, value, stack: set[int]) -> str:
+        if isinstance(value, _PLAIN):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, datetime | date | time | timedelta | ZoneInfo | PurePath | Enum):
+            return _simple(value)
+        return self._digest(value, stack)
+
+    def _text(self, value, stack: set[int]) -> str:
+        kind = type(value)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        if isinstance(value, list | tuple):
+            return name + "[" + ",".join(self._part(v, stack) for v in value) + "]"
+        if isinstance(value, dict):
+            items = sorted((self._part(k, stack), self._part(v, stack))
+                           for k, v in value.items())
+            return name + "{" + ",".join(f"{k}={v}" for k, v in items) + "}"
+        if isinstance(value, set | frozenset):
+            return name + "{" + ",".join(sorted(self._part(v, stack) for v in value)) + "}"
+        if isinstance(value, FunctionType | MethodType | BuiltinFunctionType | type |
+                      ModuleType):
+            return f"{name}:{getattr(value, '__qualname__', getattr(value, '__name__', ''))}"
+        if dataclasses.is_dataclass(value):
+            return name + "(" + ",".join(
+                f"{f.name}={self._part(getattr(value, f.name), stack)}"
+                for f in dataclasses.fields(value)) + ")"
+        if _is_pelican_content(value):
+            return name + self._content(value, stack)
+        if _is_url_wrapper(value):
+            return f"{name}:{value.name!r}:{value.slug!r}:{value.url!r}:{value.save_as!r}"
+        if hasattr(value, "__dict__") and not callable(value):
+            own = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+            return name + self._text(own, stack)
+        return name  # a function-like object (a Jinja macro): the code decides it
+
+    def _content(self, content, stack: set[int]) -> str:
+        if _INTRASITE.search(getattr(content, "_content", None) or ""):
+            raise Uncarryable(content.source_path)
+        own = {k: v for k, v in vars(content).items() if k not in _SITE_WIDE}
+        versions = [(t.url, t.lang, getattr(t, "title", ""), t.status)
+                    for t in getattr(content, "translations", ())]
+        return self._text(own, stack) + repr(versions)
+
+
+def _simple(value) -> str:
+    if isinstance(value, datetime | time) and value.tzinfo is not None:
+        return f"{type(value).__name__}:{value.isoformat()}@{value.tzinfo}"
+    return f"{type(value).__name__}:{value}"
+
+
+def _is_pelican_content(value) -> bool:
+    from pelican.contents import Content
+
+    return isinstance(value, Content)
+
+
+def _is_url_wrapper(value) -> bool:
+    from pelican.urlwrappers import URLWrapper
+
+    return isinstance(value, URLWrapper)
