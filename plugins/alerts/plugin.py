@@ -13,6 +13,8 @@ from alerts.build import pipeline
 from alerts.build import state as buildstate
 from alerts.build.carry import Pages
 from alerts.build.config import LIVE_OUTPUT
+from alerts.build.fingerprint import build_digest
+from alerts.build.parsecache import ParseCache
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
 from alerts.build.writer import CarryingWriter
@@ -121,6 +123,11 @@ def keep_compiled_templates(settings: dict) -> None:
 def add_reader(readers) -> None:
     if not _in_this_build(readers.settings):
         return
+    state = buildstate.current()
+    if state.parses is None:  # each generator makes its readers; the settings are final
+        state.parses = ParseCache(Path(readers.settings["CACHE_PATH"]) / "parses",
+                                  build_digest(readers.settings),
+                                  alert_settings(readers.settings)["closing_soon_hours"])
     for extension in AlertReader.file_extensions:
         readers.reader_classes[extension] = AlertReader
 
@@ -136,8 +143,13 @@ def get_writer(pelican):
 
 
 def save_pages(state) -> None:
-    """The "carry" step, last: what the next build needs to carry this one's pages."""
+    """The "carry" step, last: what the next build needs to carry this one's pages, and
+    only the parses of files this build read."""
     state.pages.save(failing=bool(state.problems.errors))
+    if state.parses is not None:
+        state.parses.prune()
+        logger.info("alerts: parses: %d reused, %d parsed", state.parses.reused,
+                    state.parses.parsed)
 
 
 def get_generators(pelican):

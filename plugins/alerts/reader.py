@@ -39,11 +39,8 @@ class AlertReader(MarkdownReader):
             if is_alert:
                 state.alert_files.add(str(source_path))
             self._refuse_outside_link(source_path)
-            text = Parser.decode(Path(source_path).read_bytes())
-            if not is_alert and not frontmatter.has_front_matter(text):
-                result = self._read_native(source_path, text)
-            else:
-                result = self._parser(state).parse(text, source_path, is_alert=is_alert)
+            raw = Path(source_path).read_bytes()
+            result = self._kept(state, source_path, raw, is_alert)
         except Stop as stop:
             result.problems.append((stop.line, stop.field, stop.message, False))
         for line, field, message, warning in result.problems:
@@ -66,6 +63,21 @@ class AlertReader(MarkdownReader):
             if isinstance(metadata.get(key), str):
                 metadata[key] = self.process_metadata(key, metadata[key])
         return result.content, metadata
+
+    def _kept(self, state, source_path, raw: bytes, is_alert: bool) -> Parsed:
+        """The file's parse: kept from an earlier build when nothing it depends on
+        changed (alerts.build.parsecache), else parsed now (raises Stop)."""
+        parses = state.parses
+        key = parses.key(source_path, raw, is_alert)
+        kept = parses.get(source_path, key, state.now)
+        if kept is not None:
+            return kept
+        text = Parser.decode(raw)
+        if not is_alert and not frontmatter.has_front_matter(text):
+            return self._read_native(source_path, text)  # Pelican's own header: not kept
+        result = self._parser(state).parse(text, source_path, is_alert=is_alert)
+        parses.put(source_path, key, state.now, result)
+        return result
 
     def _parser(self, state) -> Parser:
         # One per build (the reader is made anew for each build): it holds the Markdown

@@ -30,20 +30,14 @@ from pathlib import Path
 import jinja2.meta
 
 from alerts.authoring import deadline
-from alerts.build.cache import Cache, code_digest
-from alerts.build.fingerprint import Fingerprints, Uncarryable
+from alerts.build.cache import Cache
+from alerts.build.fingerprint import Fingerprints, Uncarryable, build_digest
 
 logger = logging.getLogger(__name__)
 
 #: Change when what an entry records, or how a key is made, changes.
 FORMAT = 1
 VERIFY = "ALERTS_VERIFY_INCREMENTAL"
-#: Settings no page shows as such: the staging folder's name changes every build, and
-#: templates reach Jinja's globals and filters through their own analysis below.
-_NOT_SHAPE = ("OUTPUT_PATH", "JINJA_GLOBALS", "JINJA_FILTERS", "JINJA_ENVIRONMENT")
-#: Libraries whose versions change what a page holds.
-_PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "babel", "phonenumbers",
-             "feedgenerator", "pyyaml")
 _MISSING = object()
 
 
@@ -70,11 +64,11 @@ class Pages:
         site's context and what the generator handed the writer for this page), `call`
         the writer's own arguments. None: the page cannot be carried (a template with a
         computed include, a body with links Pelican fills in per build)."""
+        if self._shape is None:  # once the plugins' setup has settled every setting
+            self._shape = _shape(self.settings)
         names = self._template_names(template)
         if names is None:
             return None
-        if self._shape is None:  # once the plugins' setup has settled every setting
-            self._shape = _shape(self.settings)
         fp, globals_ = self.fingerprints.of, template.environment.globals
         parts = [self._shape, template.name or ""]
         try:
@@ -88,10 +82,18 @@ class Pages:
         return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _template_names(self, template) -> frozenset[str] | None:
-        """Every variable `template` and the templates it pulls in can read."""
-        if template.name not in self._names:
-            self._names[template.name] = _names(template.environment, template.name, set())
-        return self._names[template.name]
+        """Every variable `template` and the templates it pulls in can read; kept in the
+        manifest for the theme and code it was found with (Jinja's analysis of every
+        template costs more than carrying a thousand pages)."""
+        name = template.name
+        if name not in self._names:
+            kept = self.cache.section("templates")
+            names = kept.get("names") if kept.get("shape") == self._shape else None
+            found = names.get(name, False) if isinstance(names, dict) else False
+            if not (found is None or isinstance(found, list)):
+                found = _names(template.environment, name, set())
+            self._names[name] = None if found is None else frozenset(found)
+        return self._names[name]
 
     # -- carrying ----------------------------------------------------------------------
 
@@ -197,36 +199,18 @@ class Pages:
             if page not in self._written:
                 self.cache.drop(page)
         self.cache.prune()
-        self.cache.save()
+        names = {k: None if v is None else sorted(v) for k, v in self._names.items()}
+        self.cache.save(templates={"shape": self._shape, "names": names})
 
 
 def _shape(settings: dict) -> str:
-    """What every page depends on: code, libraries, theme files, settings."""
-    plugins = Path(__file__).resolve().parents[2]
+    """What every page depends on: code, libraries and settings, and the theme's files."""
+    digest = hashlib.sha256(build_digest(settings).encode())
     theme = Path(settings["THEME"])
-    folders = [theme, *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES") or ())]
-    digest = hashlib.sha256(code_digest(f"pages {FORMAT}", plugins, plugins.rglob("*.py"),
-                                        _installed(_PACKAGES)).encode())
-    for folder in folders:
+    for folder in [theme, *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES") or ())]:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    # Keys starting with "_" are the build's own notes (the settings file, the live output).
-    shown = {k: v for k, v in settings.items() if k not in _NOT_SHAPE and not k.startswith("_")}
-    digest.update(Fingerprints().of(shown).encode())
     return digest.hexdigest()
-
-
-def _installed(names: tuple[str, ...]) -> list[str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in names:
-        try:
-            version(name)
-        except PackageNotFoundError:
-            continue
-        found.append(name)
-    return found
 
 
 def _names(env, name: str, seen: set[str]) -> frozenset[str] | None:

@@ -29,7 +29,7 @@ import hashlib
 import re
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from zoneinfo import ZoneInfo
 
@@ -118,6 +118,34 @@ class Fingerprints:
         versions = [(t.url, t.lang, getattr(t, "title", ""), t.status)
                     for t in getattr(content, "translations", ())]
         return self._text(own, stack) + repr(versions)
+
+
+#: Settings no page or parse shows as such: the staging folder's name changes every build,
+#: and templates reach Jinja's globals and filters through their own analysis
+#: (alerts.build.carry). Keys starting with "_" are the build's own notes.
+_NOT_SHAPE = ("OUTPUT_PATH", "JINJA_GLOBALS", "JINJA_FILTERS", "JINJA_ENVIRONMENT")
+#: Libraries whose versions change what a parse or a page holds.
+_PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "babel", "phonenumbers",
+             "feedgenerator", "pyyaml", "python-slugify")
+
+
+def build_digest(settings: dict) -> str:
+    """Our code, the libraries it uses and the settings: part of every kept parse's and
+    page's key, so a change to any of them makes them anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from alerts.build.cache import code_digest
+
+    plugins = Path(__file__).resolve().parents[2]
+    packages = []
+    for name in _PACKAGES:
+        try:
+            version(name)
+        except PackageNotFoundError:
+            continue
+        packages.append(name)
+    shown = {k: v for k, v in settings.items() if k not in _NOT_SHAPE and not k.startswith("_")}
+    return code_digest(Fingerprints().of(shown), plugins, plugins.rglob("*.py"), packages)
 
 
 def _simple(value) -> str:

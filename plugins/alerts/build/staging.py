@@ -12,7 +12,10 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +28,9 @@ from alerts.build.pipeline import plugin_names
 from alerts.build.problems import AlertError, Problem
 
 logger = logging.getLogger(__name__)
+
+#: Old sites being removed, in the cache folder (see _discard).
+TRASH = "trash"
 
 
 @dataclass
@@ -77,18 +83,20 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
     if output.exists() and not output.is_dir():
         raise ConfigError(f"OUTPUT_PATH {output} is a file; remove it or choose a folder")
     output.parent.mkdir(parents=True, exist_ok=True)
+    trash = Path(settings["CACHE_PATH"]).resolve() / TRASH
     with _lock(output):
         staging = output.parent / f".{output.name}.tmp-{os.getpid()}"
-        _remove_stale(output)
+        _remove_stale(output, trash)
         try:
             result = _run_pelican({**settings, "OUTPUT_PATH": str(staging),
                                    "DELETE_OUTPUT_DIRECTORY": False,
                                    LIVE_OUTPUT: str(output) if output.is_dir() else None})
             if result.ok and not check_only:
-                _swap(staging, output)
+                _swap(staging, output, trash)
             return result
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging.exists():  # the old site after a swap, or this build's own
+                _discard(staging, trash)
 
 
 def _run_pelican(settings: dict) -> BuildResult:
@@ -180,13 +188,45 @@ def _lock(output: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _remove_stale(output: Path) -> None:
-    """Staging folders of builds that were killed; we hold the lock, so none is live."""
+def _remove_stale(output: Path, trash: Path) -> None:
+    """Staging folders of builds that were killed (we hold the lock, so none is live),
+    and old sites a removal did not finish."""
     for stale in output.parent.glob(f".{output.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        _discard(stale, trash)
+    if trash.is_dir():
+        for old in trash.iterdir():
+            _remove_later(old)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _discard(folder: Path, trash: Path) -> None:
+    """Remove a whole site without waiting for it: removing ten thousand files and two
+    thousand folders takes seconds, which neither the writer nor the live preview
+    should wait for. The folder moves into the cache's trash at once, and a process of
+    its own removes it (it outlives a command that ends first). Where it cannot move
+    there (another file system), it is removed now."""
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        moved = trash / f"{folder.name}-{time.time_ns()}"
+        os.rename(folder, moved)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_later(moved)
+
+
+def _remove_later(folder: Path) -> None:
+    try:
+        process = subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # Waited for on a thread, so a long-running devserver leaves no finished process.
+    threading.Thread(target=process.wait, daemon=True).start()
+
+
+def _swap(staging: Path, output: Path, trash: Path) -> None:
     """Put `staging` in place of `output` in one step where the kernel can."""
     if not output.exists():
         os.rename(staging, output)
@@ -196,7 +236,7 @@ def _swap(staging: Path, output: Path) -> None:
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
     os.rename(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old, trash)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -43,6 +43,8 @@ class BuildState:
     steps: tuple = ()
     #: Pages carried from the last build or rendered (alerts.build.carry.Pages).
     pages: object = None
+    #: Parses kept from earlier builds (alerts.build.parsecache.ParseCache).
+    parses: object = None
 
 
 _current: BuildState | None = None

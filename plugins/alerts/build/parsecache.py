@@ -1,0 +1,124 @@
+"""Each file's parse, kept from one build to the next.
+
+Parsing (front-matter checks, Markdown, photo checks) is most of the cost of reading an
+alert. A parse depends on the file's bytes, the photos it shows, the settings, our code
+and the libraries it uses — and on "now" only through comparisons with moments the file
+itself names: its deadline, the start of its closing window, its updates' and outcome's
+dates. So a parse is kept with
+
+- a key: a digest of the bytes, the file's path, the settings and the code;
+- the photos it read, each by path, size, modification time and inode;
+- those moments, and how many of them had passed when it was parsed.
+
+It is reused while the key, every photo and the number of passed moments are the same:
+between two moments every comparison with "now" comes out the same. Files with errors
+are parsed anew on every build (their messages may name "now"); their problems are
+reported each time. A kept parse that cannot be read — cut short, from another version
+of Python or of our code — is parsed anew and replaced.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import logging
+import pickle
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from alerts.build.files import write_atomic
+
+logger = logging.getLogger(__name__)
+
+#: Change when what an entry holds changes.
+FORMAT = 1
+
+
+class ParseCache:
+    """The kept parses of one content folder, one file each in `folder`."""
+
+    def __init__(self, folder: Path, shape: str, closing_hours: float) -> None:
+        self.folder, self.shape, self.closing_hours = Path(folder), shape, closing_hours
+        self.reused = self.parsed = 0
+        self._used: set[str] = set()
+
+    def key(self, source_path, raw: bytes, is_alert: bool) -> str:
+        digest = hashlib.sha256(f"{FORMAT}\0{self.shape}\0{source_path}\0{is_alert}\0"
+                                .encode("utf-8", "surrogatepass"))
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def _file(self, source_path) -> Path:
+        name = hashlib.sha256(str(source_path).encode("utf-8", "surrogatepass")).hexdigest()
+        self._used.add(name[:32])
+        return self.folder / f"{name[:32]}.pickle"
+
+    def get(self, source_path, key: str, now: datetime):
+        """The kept parse of this file for this key and "now", or None."""
+        try:
+            with open(self._file(source_path), "rb") as handle:
+                entry = pickle.load(handle)  # noqa: S301 - our own cache folder
+        except FileNotFoundError:
+            return None
+        except Exception:  # cut short, another Python, another version of our classes
+            logger.debug("alerts: parse cache entry of %s unreadable", source_path,
+                         exc_info=True)
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key \
+                or entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
+                                                              now.timestamp()) \
+                or not all(_same_stat(dep) for dep in entry.get("deps", ())):
+            return None
+        self.reused += 1
+        return entry["result"]
+
+    def put(self, source_path, key: str, now: datetime, result) -> None:
+        """Keep a parse with no error (and its warnings) for the next build."""
+        self.parsed += 1
+        if not result.ok:
+            return
+        moments = sorted(self._moments(result))
+        deps = [_stat(image.source) for _, image in result.images]
+        if any(dep is None for dep in deps):
+            return
+        entry = {"key": key, "moments": moments, "deps": deps, "result": result,
+                 "passed": bisect.bisect_right(moments, now.timestamp())}
+        try:
+            data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something in it that pickle cannot keep: parse it each time
+            logger.debug("alerts: parse of %s not kept", source_path, exc_info=True)
+            return
+        write_atomic(self._file(source_path), data)
+
+    def _moments(self, result) -> set[float]:
+        """Every moment at which a comparison with "now" in the parse changes."""
+        alert = result.alert
+        if alert is None:
+            return set()
+        found = {alert.date}
+        if alert.deadline is not None:
+            found |= {alert.deadline, alert.deadline - timedelta(hours=self.closing_hours)}
+        found |= {update.date for update in alert.updates}
+        if alert.outcome_date is not None:
+            found.add(alert.outcome_date)
+        return {moment.timestamp() for moment in found}
+
+    def prune(self) -> None:
+        """Remove the kept parses of files this build did not read."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.pickle"):
+            if path.stem not in self._used:
+                path.unlink(missing_ok=True)
+
+
+def _stat(path) -> list | None:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _same_stat(dep) -> bool:
+    return isinstance(dep, list) and len(dep) == 4 and _stat(dep[0]) == dep
