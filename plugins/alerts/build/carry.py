@@ -53,7 +53,7 @@ class Pages:
         self.verify = os.environ.get(VERIFY, "") not in ("", "0")
         self._shape: str | None = None
         self.rendered = self.carried = 0
-        self._names: dict[str, frozenset[str] | None] = {}
+        self._templates: dict[str, dict] = {}
         self._probes: list | None = None
         self._written: dict[str, list[str]] = {}  # page -> files its render wrote
 
@@ -65,12 +65,13 @@ class Pages:
         the writer's own arguments. None: the page cannot be carried (a template with a
         computed include, a body with links Pelican fills in per build)."""
         if self._shape is None:  # once the plugins' setup has settled every setting
-            self._shape = _shape(self.settings)
-        names = self._template_names(template)
-        if names is None:
+            self._shape = build_digest(self.settings)
+        found = self._template(template)
+        if found is None:
             return None
+        names, sources = found
         fp, globals_ = self.fingerprints.of, template.environment.globals
-        parts = [self._shape, template.name or ""]
+        parts = [self._shape, template.name or "", sources]
         try:
             parts += [f"{k}={fp(v)}" for k, v in sorted(call.items())]
             for name in sorted(names | _paginated_sources(names)):
@@ -81,19 +82,24 @@ class Pages:
             return None
         return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _template_names(self, template) -> frozenset[str] | None:
-        """Every variable `template` and the templates it pulls in can read; kept in the
-        manifest for the theme and code it was found with (Jinja's analysis of every
-        template costs more than carrying a thousand pages)."""
+    def _template(self, template) -> tuple[frozenset[str], str] | None:
+        """Every variable `template` and the templates it pulls in can read, and a
+        digest of their sources: a page is rendered again when one of them is edited,
+        and only then. Jinja's analysis costs more than carrying a thousand pages, so
+        its answer is kept in the manifest with the sources it read."""
         name = template.name
-        if name not in self._names:
-            kept = self.cache.section("templates")
-            names = kept.get("names") if kept.get("shape") == self._shape else None
-            found = names.get(name, False) if isinstance(names, dict) else False
-            if not (found is None or isinstance(found, list)):
-                found = _names(template.environment, name, set())
-            self._names[name] = None if found is None else frozenset(found)
-        return self._names[name]
+        if name not in self._templates:
+            env = template.environment
+            kept = self.cache.section("templates").get(name)
+            found = _still(env, kept) if isinstance(kept, dict) else None
+            if found is None:
+                found = _analyse(env, name)
+            self._templates[name] = found
+        found = self._templates[name]
+        if found["names"] is None:
+            return None
+        sources = hashlib.sha256(repr(sorted(found["sources"].items())).encode()).hexdigest()
+        return frozenset(found["names"]), sources
 
     # -- carrying ----------------------------------------------------------------------
 
@@ -199,37 +205,48 @@ class Pages:
             if page not in self._written:
                 self.cache.drop(page)
         self.cache.prune()
-        names = {k: None if v is None else sorted(v) for k, v in self._names.items()}
-        self.cache.save(templates={"shape": self._shape, "names": names})
+        self.cache.save(templates=self._templates)
 
 
-def _shape(settings: dict) -> str:
-    """What every page depends on: code, libraries and settings, and the theme's files."""
-    digest = hashlib.sha256(build_digest(settings).encode())
-    theme = Path(settings["THEME"])
-    for folder in [theme, *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES") or ())]:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def _analyse(env, name: str) -> dict:
+    """{"names": the undeclared variables of template `name` and of every template it
+    extends, includes or imports (None when one is named only at render time, so what
+    it reads cannot be known), "sources": {template: digest of its source}}."""
+    names: set[str] = set()
+    sources: dict[str, str] = {}
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in sources:
+            continue
+        source = env.loader.get_source(env, current)[0]
+        sources[current] = _digest(source)
+        tree = env.parse(source)
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        for ref in jinja2.meta.find_referenced_templates(tree):
+            if ref is None:
+                return {"names": None, "sources": sources}
+            waiting.append(ref)
+    return {"names": sorted(names), "sources": sources}
 
 
-def _names(env, name: str, seen: set[str]) -> frozenset[str] | None:
-    """The undeclared variables of template `name` and those it references; None when a
-    reference is computed at render time (so its variables cannot be known)."""
-    if name in seen:
-        return frozenset()
-    seen.add(name)
-    source = env.loader.get_source(env, name)[0]
-    tree = env.parse(source)
-    found = set(jinja2.meta.find_undeclared_variables(tree))
-    for ref in jinja2.meta.find_referenced_templates(tree):
-        if ref is None:
+def _still(env, kept: dict) -> dict | None:
+    """A kept analysis, if every source it read is as it was."""
+    sources = kept.get("sources")
+    if not isinstance(sources, dict) or not sources or not (
+            kept.get("names") is None or isinstance(kept.get("names"), list)):
+        return None
+    for name, digest in sources.items():
+        try:
+            if _digest(env.loader.get_source(env, name)[0]) != digest:
+                return None
+        except Exception:  # a template gone or unreadable: analyse again
             return None
-        more = _names(env, ref, seen)
-        if more is None:
-            return None
-        found |= more
-    return frozenset(found)
+    return kept
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _paginated_sources(names: frozenset[str]) -> set[str]:

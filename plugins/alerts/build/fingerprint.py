@@ -56,10 +56,8 @@ class Fingerprints:
             self._memo[id(settings)] = (settings, "<settings>")
 
     def of(self, value) -> str:
-        """The fingerprint of `value`, as hex text."""
-        if isinstance(value, _PLAIN):
-            return f"{type(value).__name__}:{value!r}"
-        return self._digest(value, set())
+        """The fingerprint of `value`, as text."""
+        return self._part(value, set())
 
     def _digest(self, value, stack: set[int]) -> str:
         key = id(value)
@@ -109,7 +107,10 @@ class Fingerprints:
         if hasattr(value, "__dict__") and not callable(value):
             own = {k: v for k, v in vars(value).items() if not k.startswith("_")}
             return name + self._text(own, stack)
-        return name  # a function-like object (a Jinja macro): the code decides it
+        if callable(value):
+            return name  # a function-like object (a Jinja macro): the code decides it
+        shown = repr(value)  # a value of a type with no attributes to read (slots, C)
+        return name if " at 0x" in shown else f"{name}:{shown}"
 
     def _content(self, content, stack: set[int]) -> str:
         if _INTRASITE.search(getattr(content, "_content", None) or ""):
