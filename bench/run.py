@@ -36,7 +36,10 @@ DEFAULT_SIZES = [100, 1000]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.runs < 3:
+        parser.error("--runs: at least 3, or the medians mean little")
     started = time.perf_counter()
     record = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine(),
               "runs": args.runs, "sizes": {}}
@@ -169,7 +172,7 @@ def _base(record: dict, results: Path) -> tuple[dict | None, str]:
         except (OSError, ValueError):
             continue
         if str(SET_AT) in earlier.get("sizes", {}):
-            return earlier["sizes"][str(SET_AT)], f"{path.name}"
+            return earlier["sizes"][str(SET_AT)], f"an earlier run, {path.name}"
     return None, ""
 
 
