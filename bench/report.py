@@ -137,8 +137,9 @@ def _changes(builds: dict) -> str:
         row = builds.get(kind)
         if row and row.get("html_changed") and None not in row["html_changed"]:
             parts.append(f"{words} changed {_counts(row['html_changed'])} of the output's HTML "
-                         f"files (the alert's own: {_counts(row['html_own'])}; files of no "
-                         f"one alert: {_counts(row['html_listings'])})")
+                         "files" + ("" if kind == "template" else
+                                    f" (the alert's own: {_counts(row['html_own'])}; files "
+                                    f"of no one alert: {_counts(row['html_listings'])})"))
     text = f"Per run, {'; '.join(parts)}." if parts else ""
     row = builds.get("devserver")
     if row and row.get("event_median_s") is not None:
