@@ -30,7 +30,7 @@ def run(argv: list[str], env: dict, cwd: Path, log_path: Path) -> Measurement:
     with open(log_path, "w+", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-        sampler = _TreeSampler(child.pid)
+        sampler = TreeSampler(child.pid)
         sampler.start()
         # os.wait4 rather than child.wait(): it gives this child's own rusage, where
         # getrusage(RUSAGE_CHILDREN) would be the maximum over every child so far.
@@ -44,7 +44,7 @@ def run(argv: list[str], env: dict, cwd: Path, log_path: Path) -> Measurement:
                        child.returncode, text)
 
 
-class _TreeSampler(threading.Thread):
+class TreeSampler(threading.Thread):
     """Polls /proc for the summed RSS of a process and all its descendants."""
 
     def __init__(self, pid: int) -> None:

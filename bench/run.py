@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=plugins python bench/run.py [N ...] [--runs 3]
 Writes bench/results/<date>.json and .md (<date>-n100.json… for other sizes); corpora
-and builds stay in bench/work/.
+and builds stay in bench/work/. What each size times is in plan.py (fewer rows from
+N=5000 on).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from corpus import generate
+from editreload import time_reloads
+from plan import LARGE, PDF_WORKERS, describe, rows
 from report import markdown, summarize
 from sites import BuildFailed, Run, Workdir
+from targets import SET_AT, growth
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -32,7 +36,10 @@ DEFAULT_SIZES = [100, 1000]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.runs < 3:
+        parser.error("--runs: at least 3, or the medians mean little")
     started = time.perf_counter()
     record = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine(),
               "runs": args.runs, "sizes": {}}
@@ -48,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         # Other work may edit the plugins during a long run; say so rather than hide it.
         record["sizes"][str(n)]["code"] = {"before": before, "after": code_state()}
+        if n >= LARGE:
+            record["sizes"][str(n)]["targets"] += growth(record["sizes"][str(n)],
+                                                         *_base(record, args.results))
         record["total_seconds"] = round(time.perf_counter() - started, 1)
         print(f"N={n}: done at {record['total_seconds'] / 60:.1f} min", flush=True)
         # Written after each N, so a long run that fails later keeps what it measured.
@@ -79,53 +89,91 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def bench_size(n: int, runs: int, root: Path, pdf_cores: bool = True) -> dict:
-    """Every build of one corpus size, `runs` times each, in an order that sets up the next.
+    """Every build of one corpus size (plan.rows), in an order that sets up the next.
 
-    With `pdf_cores`, also rebuild PDF_SAMPLE PDFs on one worker and on two.
+    With `pdf_cores` (and below plan.LARGE), also rebuild PDF_SAMPLE PDFs on one worker
+    and on two.
     """
+    plan = rows(n, runs, pdf_cores)
     work = Workdir(generate(root, n), root)
-    site, one, two = work.conf("site"), work.conf("pdf1", {"workers": 1}), \
-        work.conf("pdf2", {"workers": 2})
-    kinds = ["bare", "cold", "cold_nopdf", "cached_nopdf", "noop", "edit"]
-    builds: dict[str, list[Run]] = {k: [] for k in kinds}
-    if pdf_cores:
-        builds.update(pdf_1_worker=[], pdf_2_workers=[])
+    work.copy_theme()
+    site = work.conf("site")
+    builds: dict[str, list[Run]] = {k: [] for k in plan}
 
-    def timed(kind: str, i: int, build) -> None:
-        result = build(f"{kind}-{i}")
+    def done(kind: str, i: int, result: Run) -> None:
         builds[kind].append(result)
-        print(f"  {kind} #{i + 1}: {result.measurement.seconds:.2f} s, cards "
-              f"{result.cards_drawn}, PDFs {result.pdfs_rendered}, load {result.load}",
+        pages = "" if result.pages_rendered is None else \
+            f", pages {result.pages_rendered} rendered/{result.pages_carried} carried"
+        reload = "" if result.event_seconds is None else f" (event {result.event_seconds} s)"
+        print(f"  {kind} #{i + 1}: {result.measurement.seconds:.2f} s{reload}, cards "
+              f"{result.cards_drawn}, PDFs {result.pdfs_rendered}{pages}, load {result.load}",
               flush=True)
 
-    for i in range(runs):
+    def timed(kind: str, i: int, build) -> None:
+        done(kind, i, build(f"{kind}-{i}"))
+
+    for i in range(plan.get("cold_nopdf", 0)):
         work.clear_cache()
         timed("cold_nopdf", i, lambda label: work.site(label, site, pdf=False))
-    # Bare Pelican and the cached site build, whose ratio is a target, take turns: the
-    # speed of a shared machine drifts over minutes, and both then see the same drift.
-    for i in range(runs):  # the cards drawn above stay cached
+    # Bare Pelican and the builds whose ratio to it is a target take turns: the speed of
+    # a shared machine drifts over minutes, and both then see the same drift.
+    for i in range(plan.get("cached_nopdf", 0)):  # the cards drawn above stay cached
         timed("bare", i, work.bare)
         timed("cached_nopdf", i, lambda label: work.site(label, site, pdf=False))
-    for i in range(runs):
+    for i in range(plan["cold"]):
         work.clear_cache()
         timed("cold", i, lambda label: work.site(label, site))
-    for i in range(runs):
+    for i in range(plan["noop"]):
+        timed("bare", len(builds["bare"]), work.bare)
         timed("noop", i, lambda label: work.site(label, site))
     card_sizes = work.card_sizes_kb()
     edited = work.corpus.alert_files()[n // 2]
+    slug = edited.stem.split("-", 3)[3]  # <date>-<slug>.md (corpus.py)
     original = edited.read_text("utf-8")
-    for i in range(runs):
+    later = [kind for kind in plan if kind in ("template", "devserver", *PDF_WORKERS)]
+    for i in range(plan["edit"]):
         # A new title each time: the card and the page both change, the slug does not.
         edited.write_text(original.replace('title: "', f'title: "Update {i + 1}: ', 1), "utf-8")
-        timed("edit", i, lambda label: work.site(label, site))
+        timed("edit", i, lambda label: work.site(label, site, edited=slug))
     edited.write_text(original, "utf-8")
-    work.site("restore", site)
+    if later:
+        work.site("restore", site)
+    template = work.theme / "templates" / "alert.html"
+    layout = template.read_text("utf-8")
+    for i in range(plan.get("template", 0)):
+        # A change to every alert page's bytes that no reader sees, nor the PDFs: after the
+        # newline trim_blocks takes out, so the page's text and white space stay the same.
+        template.write_text(layout.replace("{% block content %}\n", "{% block content %}\n"
+                                           f"<!-- bench template edit {i + 1} -->", 1), "utf-8")
+        timed("template", i, lambda label: work.site(label, site, edited=slug))
+    if plan.get("template"):
+        template.write_text(layout, "utf-8")
+        work.site("restore-template", site)
+    if plan.get("devserver"):
+        time_reloads(work, edited, plan["devserver"],
+                     lambda i, result: done("devserver", i, result))
     sample = min(n, PDF_SAMPLE)
-    for i in range(runs if pdf_cores else 0):
+    one, two = work.conf("pdf1", {"workers": 1}), work.conf("pdf2", {"workers": 2})
+    for i in range(plan.get("pdf_1_worker", 0)):
         for kind, conf in (("pdf_1_worker", one), ("pdf_2_workers", two)):
             _invalidate_pdfs(work, sample)
             timed(kind, i, lambda label, conf=conf: work.site(label, conf))
-    return summarize(n, builds, card_sizes, sample)
+    return summarize(n, builds, card_sizes, sample, describe(n, plan))
+
+
+def _base(record: dict, results: Path) -> tuple[dict | None, str]:
+    """The N=SET_AT results the growth targets compare with: this run's, else the newest
+    saved ones (other code, maybe: the report names their date)."""
+    if str(SET_AT) in record["sizes"]:
+        return record["sizes"][str(SET_AT)], "this run"
+    for path in sorted(results.glob("*.json"), reverse=True):
+        try:
+            earlier = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if str(SET_AT) in earlier.get("sizes", {}):
+            return earlier["sizes"][str(SET_AT)], f"an earlier run, {path.name}"
+    return None, ""
 
 
 def _invalidate_pdfs(work: Workdir, count: int) -> None:

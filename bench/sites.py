@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,9 @@ _PDF_LINE = re.compile(r"pdf: (\d+) rendered, (\d+) reused, (\d+) failed in (\d+
 #: The search step's INFO line (alerts.site.searchindex): pages indexed or reused, seconds.
 _SEARCH_LINE = re.compile(r"search: (?:indexed (\d+) pages|(\d+) pages unchanged, index "
                           r"reused) in ([\d.]+) s")
+#: The build's INFO line on its pages: written from their templates, or carried over
+#: unchanged from the previous build (incremental builds; older builds do not say it).
+PAGES_LINE = re.compile(r"alerts: pages: (\d+) rendered, (\d+) carried")
 
 BARE_CONF = """\
 AUTHOR = "Campaigns team"
@@ -45,8 +49,10 @@ PLUGIN_PATHS = [{plugins!r}]
 THEME = {theme!r}
 CACHE_PATH = {cache!r}
 PDF = {{**PDF, **{pdf!r}}}  # noqa: F405
-# As `make publish` builds: absolute URLs, so oEmbed files and the email edition are
-# written and timed too.
+"""
+#: As `make publish` builds: absolute URLs, so oEmbed files and the email edition are
+#: written and timed too. The devserver's settings leave it out, as `make devserver` does.
+PUBLISH_CONF = """\
 SITEURL = "https://alerts.example.org"
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
@@ -67,6 +73,12 @@ class Run:
     pdf_wall_ms: float | None = None
     ms_per_pdf: float | None = None
     pdf_workers: int | None = None
+    pages_rendered: int | None = None  # from PAGES_LINE; None when the build does not say
+    pages_carried: int | None = None
+    html_changed: int | None = None  # HTML files of the output whose bytes this build changed
+    html_own: int | None = None  # HTML files of the edited alert (under alerts/<slug>/)
+    html_listings: int | None = None  # HTML files that belong to no one alert
+    event_seconds: float | None = None  # devserver: from the write to the build's event
     search_pages: int | None = None  # alert pages in the search index
     search_reused: bool | None = None  # the cached index was reused: nothing indexed
     search_seconds: float | None = None  # the search step's own time
@@ -93,11 +105,27 @@ class Workdir:
     def cache(self) -> Path:
         return self.root / "cache"
 
-    def conf(self, name: str, pdf: dict | None = None) -> Path:
+    @property
+    def theme(self) -> Path:
+        """The work folder's copy of the theme, which the template rows edit."""
+        return self.root / "theme"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "out-site"
+
+    def copy_theme(self) -> None:
+        """A fresh copy of the project's theme, so an edit never touches the real one."""
+        shutil.rmtree(self.theme, ignore_errors=True)
+        shutil.copytree(ROOT / "theme", self.theme)
+
+    def conf(self, name: str, pdf: dict | None = None, *, cache: Path | None = None,
+             publish: bool = True) -> Path:
         path = self.root / f"{name}.conf.py"
-        path.write_text(SITE_CONF.format(root=str(ROOT), plugins=str(ROOT / "plugins"),
-                                         theme=str(ROOT / "theme"), cache=str(self.cache),
-                                         pdf=pdf or {}), "utf-8")
+        text = SITE_CONF.format(root=str(ROOT), plugins=str(ROOT / "plugins"),
+                                theme=str(self.theme), cache=str(cache or self.cache),
+                                pdf=pdf or {})
+        path.write_text(text + (PUBLISH_CONF if publish else ""), "utf-8")
         return path
 
     def bare(self, label: str) -> Run:
@@ -107,26 +135,31 @@ class Workdir:
         out = self.root / "out-bare"
         shutil.rmtree(out, ignore_errors=True)
         argv = [PYTHON, "-m", "pelican", str(self.corpus.bare), "-o", str(out), "-s", str(conf)]
-        return Run(self._run(argv, label, plugins=False), load=_load())
+        return Run(self._run(argv, label, plugins=False), load=load_average())
 
-    def site(self, label: str, conf: Path, *, pdf: bool = True) -> Run:
-        """This site through its build CLI (`make html`), with the log at INFO for counts."""
+    def site(self, label: str, conf: Path, *, pdf: bool = True,
+             edited: str | None = None) -> Run:
+        """This site through its build CLI (`make html`), with the log at INFO for counts.
+
+        With `edited` (an alert's slug), also count the output's HTML files the build
+        changed, and those of that alert and of no one alert (outside the timing)."""
         argv = [PYTHON, "-m", "alerts", "-v", "build", "-s", str(conf),
-                "-i", str(self.corpus.alerts), "-o", str(self.root / "out-site")]
+                "-i", str(self.corpus.alerts), "-o", str(self.output)]
         if not pdf:
             argv.append("--no-pdf")
         manifest = self.cache / "cards" / "manifest.json"
         before = manifest.stat().st_mtime_ns if manifest.exists() else 0
-        result = Run(self._run(argv, label, plugins=True), load=_load())
-        _read_cards(result, manifest, before)
-        _read_pdfs(result)
-        result.steps = {name: int(ms) for name, ms in _STEP_LINE.findall(result.measurement.log)}
-        _read_search(result)
+        pages_before = html_digests(self.output) if edited else {}
+        result = Run(self._run(argv, label, plugins=True), load=load_average())
+        read_cards(result, manifest, before)
+        read_log(result, result.measurement.log)
+        if edited:
+            count_html(result, pages_before, html_digests(self.output), edited)
         return result
 
     def clear_cache(self, what: str | None = None) -> None:
         shutil.rmtree(self.cache / what if what else self.cache, ignore_errors=True)
-        shutil.rmtree(self.root / "out-site", ignore_errors=True)
+        shutil.rmtree(self.output, ignore_errors=True)
 
     def _run(self, argv: list[str], label: str, plugins: bool) -> Measurement:
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
@@ -147,15 +180,44 @@ class Workdir:
 
     def card_sizes_kb(self) -> list[float]:
         """The size of every card in the last site output, in KB."""
-        out = self.root / "out-site"
-        return sorted(p.stat().st_size / 1000 for p in out.glob("alerts/*/card.*"))
+        return sorted(p.stat().st_size / 1000 for p in self.output.glob("alerts/*/card.*"))
 
 
 class BuildFailed(RuntimeError):
     """A timed build did not succeed; times of a failed build mean nothing."""
 
 
-def _read_cards(result: Run, manifest: Path, before: int) -> None:
+def read_log(result: Run, log: str) -> None:
+    """Everything one build's INFO lines tell: step times, PDFs, search, pages."""
+    result.steps = {name: int(ms) for name, ms in _STEP_LINE.findall(log)}
+    _read_pdfs(result, log)
+    _read_search(result, log)
+    found = PAGES_LINE.findall(log)
+    if found:
+        result.pages_rendered, result.pages_carried = map(int, found[-1])
+
+
+def html_digests(folder: Path) -> dict[str, bytes]:
+    """Each HTML file under `folder` (by its path there) and a digest of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.blake2b(p.read_bytes(), digest_size=16).digest()
+            for p in folder.rglob("*.html")} if folder.is_dir() else {}
+
+
+def count_html(result: Run, before: dict[str, bytes], after: dict[str, bytes],
+               slug: str) -> None:
+    """The output's HTML files a build changed (added ones included), the edited alert's
+    own ones (under alerts/<slug>/) and those of no one alert (listings, targets…)."""
+    result.html_changed = sum(1 for path, digest in after.items() if before.get(path) != digest)
+    result.html_own = sum(1 for path in after if path.startswith(f"alerts/{slug}/"))
+    result.html_listings = sum(1 for path in after if not _ALERT_FILE.match(path))
+
+
+#: A file of one of the corpus's alerts (alert-0042, corpus.py): alerts/<slug>/… (its
+#: page, translations, embed, email, letters).
+_ALERT_FILE = re.compile(r"alerts/alert-\d+/")
+
+
+def read_cards(result: Run, manifest: Path, before: int) -> None:
     """Card counts from the card cache's manifest, if this build wrote it."""
     try:
         if manifest.stat().st_mtime_ns == before:
@@ -167,9 +229,8 @@ def _read_cards(result: Run, manifest: Path, before: int) -> None:
     result.ms_per_card = round(last["ms_per_card"], 1) if last["drawn"] else None
 
 
-def _read_pdfs(result: Run) -> None:
+def _read_pdfs(result: Run, log: str) -> None:
     """PDF counts from the print plugin's INFO line (it has no machine-readable record)."""
-    log = result.measurement.log
     if "pdf: disabled" in log:
         result.pdfs_rendered = result.pdfs_reused = result.pdfs_failed = 0
         return
@@ -181,9 +242,9 @@ def _read_pdfs(result: Run) -> None:
         result.ms_per_pdf = per if rendered else None
 
 
-def _read_search(result: Run) -> None:
+def _read_search(result: Run, log: str) -> None:
     """What the search step did, from its INFO line."""
-    found = _SEARCH_LINE.findall(result.measurement.log)
+    found = _SEARCH_LINE.findall(log)
     if found:
         indexed, reused, seconds = found[-1]
         result.search_pages = int(indexed or reused)
@@ -191,7 +252,7 @@ def _read_search(result: Run) -> None:
         result.search_seconds = float(seconds)
 
 
-def _load() -> str:
+def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
