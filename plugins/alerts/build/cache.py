@@ -40,6 +40,7 @@ class Cache:
         self.folder = Path(folder)
         self.format = f"{kind} {version}"
         self.manifest_path = self.folder / MANIFEST
+        self._text = ""  # the manifest as read: a save that would write the same skips it
         self._data = self._load()
         self.entries: dict[str, object] = self._data.pop("entries", {})
         self._used_entries: set[str] = set()
@@ -47,7 +48,8 @@ class Cache:
 
     def _load(self) -> dict:
         try:
-            data = json.loads(self.manifest_path.read_text("utf-8"))
+            self._text = self.manifest_path.read_text("utf-8")
+            data = json.loads(self._text)
         except (OSError, ValueError):  # no cache yet, or one cut short: start empty
             return {}
         if not isinstance(data, dict) or data.get("format") != self.format \
@@ -109,9 +111,14 @@ class Cache:
 
     def save(self, **sections) -> None:
         """Write the manifest: the entries, and any other sections the kind keeps."""
-        data = {**sections, "format": self.format, "entries": dict(sorted(self.entries.items()))}
-        write_atomic(self.manifest_path,
-                     json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))
+        data = {**sections, "format": self.format, "entries": self.entries}
+        # One line, sorted: json's fast encoder (an indented manifest takes ten times as
+        # long to write), and the same text for the same manifest.
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if text == self._text:
+            return  # what the manifest already says: a build that changed nothing writes none
+        write_atomic(self.manifest_path, text)
+        self._text = text
 
 
 def _stale(path: Path) -> bool:

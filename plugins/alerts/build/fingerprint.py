@@ -76,36 +76,42 @@ class Fingerprints:
         return digest
 
     def _part(self, value, stack: set[int]) -> str:
+        kind = type(value)
+        if kind is str and len(value) > 96:  # a body: its digest, not a copy of it
+            return "str#" + hashlib.blake2b(value.encode("utf-8", "surrogatepass"),
+                                            digest_size=16).hexdigest()
         if isinstance(value, _PLAIN):
-            return f"{type(value).__name__}:{value!r}"
+            return f"{kind.__name__}:{value!r}"
         if isinstance(value, datetime | date | time | timedelta | ZoneInfo | PurePath | Enum):
             return _simple(value)
         return self._digest(value, stack)
 
     def _text(self, value, stack: set[int]) -> str:
         kind = type(value)
-        name = f"{kind.__module__}.{kind.__qualname__}"
-        if isinstance(value, list | tuple):
-            return name + "[" + ",".join(self._part(v, stack) for v in value) + "]"
-        if isinstance(value, dict):
-            items = sorted((self._part(k, stack), self._part(v, stack))
-                           for k, v in value.items())
-            return name + "{" + ",".join(f"{k}={v}" for k, v in items) + "}"
-        if isinstance(value, set | frozenset):
-            return name + "{" + ",".join(sorted(self._part(v, stack) for v in value)) + "}"
-        if isinstance(value, FunctionType | MethodType | BuiltinFunctionType | type |
-                      ModuleType):
+        how = _HOW.get(kind)
+        if how is None:
+            how = _HOW[kind] = _how(kind)
+        name, form = how
+        part = self._part
+        if form == "sequence":
+            return name + "[" + ",".join([part(v, stack) for v in value]) + "]"
+        if form == "mapping":
+            items = sorted([(part(k, stack), part(v, stack)) for k, v in value.items()])
+            return name + "{" + ",".join([f"{k}={v}" for k, v in items]) + "}"
+        if form == "set":
+            return name + "{" + ",".join(sorted([part(v, stack) for v in value])) + "}"
+        if form == "code":
             return f"{name}:{getattr(value, '__qualname__', getattr(value, '__name__', ''))}"
-        if dataclasses.is_dataclass(value):
-            return name + "(" + ",".join(
-                f"{f.name}={self._part(getattr(value, f.name), stack)}"
-                for f in dataclasses.fields(value)) + ")"
-        if _is_pelican_content(value):
+        if form == "dataclass":
+            return name + "(" + ",".join([f"{field}={part(getattr(value, field), stack)}"
+                                          for field in _fields(kind)]) + ")"
+        if form == "content":
             return name + self._content(value, stack)
-        if _is_url_wrapper(value):
+        if form == "url":
             return f"{name}:{value.name!r}:{value.slug!r}:{value.url!r}:{value.save_as!r}"
-        if hasattr(value, "__dict__") and not callable(value):
-            own = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+        attributes = getattr(value, "__dict__", None) if form == "object" else None
+        if attributes is not None and not callable(value):
+            own = {k: v for k, v in attributes.items() if not k.startswith("_")}
             return name + self._text(own, stack)
         if callable(value):
             return name  # a function-like object (a Jinja macro): the code decides it
@@ -119,6 +125,41 @@ class Fingerprints:
         versions = [(t.url, t.lang, getattr(t, "title", ""), t.status)
                     for t in getattr(content, "translations", ())]
         return self._text(own, stack) + repr(versions)
+
+
+#: How each type is fingerprinted: (its name, its form), found once per type.
+_HOW: dict[type, tuple[str, str]] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _how(kind: type) -> tuple[str, str]:
+    from pelican.contents import Content
+    from pelican.urlwrappers import URLWrapper
+
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    if issubclass(kind, list | tuple):
+        return name, "sequence"
+    if issubclass(kind, dict):
+        return name, "mapping"
+    if issubclass(kind, set | frozenset):
+        return name, "set"
+    if issubclass(kind, FunctionType | MethodType | BuiltinFunctionType | type | ModuleType):
+        return name, "code"
+    if dataclasses.is_dataclass(kind):
+        return name, "dataclass"
+    if issubclass(kind, Content):
+        return name, "content"
+    if issubclass(kind, URLWrapper):
+        return name, "url"
+    if hasattr(kind, "__dict__") and "__dict__" in dir(kind):
+        return name, "object"
+    return name, "other"
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return _FIELDS[kind]
 
 
 #: Settings no page or parse shows as such: the staging folder's name changes every build,
@@ -155,13 +196,3 @@ def _simple(value) -> str:
     return f"{type(value).__name__}:{value}"
 
 
-def _is_pelican_content(value) -> bool:
-    from pelican.contents import Content
-
-    return isinstance(value, Content)
-
-
-def _is_url_wrapper(value) -> bool:
-    from pelican.urlwrappers import URLWrapper
-
-    return isinstance(value, URLWrapper)
