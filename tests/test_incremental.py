@@ -265,3 +265,36 @@ def test_verify_mode_renders_carried_pages_and_compares(tmp_path, caplog, compil
     broken = build_site(root, {}, **options)
     assert not broken.result.ok
     assert any("renders differently now" in m for m in broken.result.failures)
+
+
+def test_changed_plugin_code_renders_what_it_changes(tmp_path):
+    """Our code is part of every key: a build with edited plugins (here, the English for
+    "… left") writes what a cold build with them writes."""
+    from conftest import run_cli
+
+    plugins = tmp_path / "plugins"
+    shutil.copytree(ROOT / "plugins", plugins,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    conf = tmp_path / "conf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+                    "from pelicanconf import *  # noqa: F403\n"
+                    f"PLUGIN_PATHS = [{str(plugins)!r}]\nTHEME = {str(ROOT / 'theme')!r}\n"
+                    f"CACHE_PATH = {str(tmp_path / 'cache')!r}\n", "utf-8")
+    env = {"PYTHONPATH": str(plugins), "SOURCE_DATE_EPOCH": str(EPOCH)}
+
+    def build() -> dict[str, bytes]:
+        done = run_cli("-v", "build", "-s", str(conf), "-i", str(ROOT / "content"),
+                       "-o", str(tmp_path / "output"), env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return snapshot(tmp_path / "output")
+
+    first = build()
+    i18n = plugins / "alerts" / "site" / "i18n.py"
+    i18n.write_text(i18n.read_text("utf-8").replace('"left": "{n} left"', '"left": "{n} to go"',
+                                                    1), "utf-8")
+    incremental = build()
+    assert incremental[LONG] != first[LONG]
+    assert b"2 days to go" in incremental[LONG]
+    shutil.rmtree(tmp_path / "output")
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+    assert build() == incremental

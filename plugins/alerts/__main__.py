@@ -19,6 +19,7 @@ from alerts.authoring.deadline import (
     utc_stamp,
 )
 from alerts.authoring.newalert import new_alert
+from alerts.build.config import PREVIEW
 from alerts.build.problems import display_path
 from alerts.build.staging import BuildResult, QuietSkippedFiles, build, load_settings
 from alerts.preview.serve import site_server as _server
@@ -90,6 +91,8 @@ def _settings(args, *, pdf: bool = True) -> dict:
     if args.output:
         overrides["OUTPUT_PATH"] = args.output
     settings = load_settings(args.settings, overrides)
+    if getattr(args, "preview", False):
+        settings[PREVIEW] = True
     if args.no_pdf or not pdf:
         # Over the site's own PDF setting, not instead of it: a mistake in it must show
         # in `make check` and the devserver as it would in `make html`.
@@ -249,7 +252,7 @@ def _devserver(args) -> int:
     after each good build and show a failed build's problems (see devserver.py)."""
     from alerts.preview.devserver import BuildNews, DevServer
 
-    args.no_pdf = True
+    args.no_pdf = args.preview = True
     news = BuildNews()
     try:
         server = DevServer(Path(_settings(args)["OUTPUT_PATH"]), args.port, news)

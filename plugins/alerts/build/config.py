@@ -23,6 +23,8 @@ from alerts.authoring.deadline import ConfigError
 DEFAULT_FILE = "pelicanconf.py"
 #: Where alerts.build.load_settings records the settings file it read (Pelican does not).
 SETTINGS_FILE = "_SETTINGS_FILE"
+#: Set by `make devserver`: a live preview, which writes no search index (see search.py).
+PREVIEW = "_PREVIEW"
 #: The output folder a build replaces, holding the last good build (alerts.build.carry).
 LIVE_OUTPUT = "_LIVE_OUTPUT"
 #: Where `merged` keeps each setting's merge for the rest of the build.

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 from alerts.build.cache import STALE_PARTIAL_SECONDS, Cache
+from alerts.build.config import PREVIEW
 from alerts.build.files import MODE, link_or_copy
 from alerts.site.i18n import base_lang
 from alerts.site.pagefindorder import ENTRY, settle
@@ -126,6 +127,11 @@ def cache_key(pages: list[tuple[str, bytes]]) -> str:
 def write_index(state) -> None:
     """The "search" step: the search bundle in the build's output."""
     started = time.perf_counter()
+    if state.settings.get(PREVIEW):
+        # Pagefind reads every page again after any edit (seconds at a thousand alerts):
+        # the live preview shows pages as they change, `make html` makes the index.
+        logger.info("alerts: search: no index in the live preview; make html writes it")
+        return
     pages = alert_pages(state)
     if not pages:
         logger.info("alerts: search: no published alert to index")
