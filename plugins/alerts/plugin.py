@@ -190,7 +190,8 @@ ALERT_STEPS = (
     pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
     emailedition.STEP,
     pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
-    pipeline.Step("search", search.write_index, needs=("pages",), setup=search.setup),
+    pipeline.Step("search-start", search.start_index, needs=("pages",)),
+    pipeline.Step("search", search.write_index, needs=("search-start",), setup=search.setup),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
     pipeline.Step("carry", save_pages, needs=("pages",)),
 )

@@ -13,13 +13,15 @@ provides stops the build with a message naming the plugin to add.
     pages     Pelican writes every page
     minify    the theme's CSS and JS in the output, without comments or spare space
               ("finalized" phase, in this order)
+    search-start  Pagefind starts indexing the alert pages, when they changed, while
+              the steps below run (alerts.site.searchindex)
     photos    published without metadata
     cards     social cards (sharing)
     pdfs      one PDF per alert page and per letter (printpdf)
     calendars each alert's deadline.ics and the site's calendar.ics
     email     each alert's email edition, email.html and email.txt (with SITEURL only)
     feeds     the Atom feeds and the JSON Feed of open alerts, updates and outcomes
-    search    the search index of every published alert page (Pagefind)
+    search    the search index of every published alert page (Pagefind), waited for
     headers   _headers and nginx-headers.conf
     carry     what the next build needs to carry this one's unchanged pages
               (alerts.build.carry; the writer carries or renders each page in "pages")
@@ -40,8 +42,8 @@ logger = logging.getLogger(__name__)
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "minify", "photos", "cards", "pdfs", "calendars", "email", "feeds",
-         "search", "headers", "carry")
+ORDER = ("share-text", "minify", "search-start", "photos", "cards", "pdfs", "calendars",
+         "email", "feeds", "search", "headers", "carry")
 PHASES = ("listed", "finalized")
 
 

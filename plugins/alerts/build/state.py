@@ -45,6 +45,8 @@ class BuildState:
     pages: object = None
     #: Parses kept from earlier builds (alerts.build.parsecache.ParseCache).
     parses: object = None
+    #: Work a step started for a later step to finish, by name (the search index).
+    background: dict = field(default_factory=dict)
 
 
 _current: BuildState | None = None

@@ -27,7 +27,7 @@ from alerts.authoring.languages import direction, own_name
 from alerts.build import state as buildstate
 from alerts.site import headers
 from alerts.site.i18n import base_lang, long_datetime, register_strings, t
-from alerts.site.searchindex import write_index
+from alerts.site.searchindex import start_index, write_index
 
 logger = logging.getLogger(__name__)
 
@@ -191,4 +191,4 @@ def setup(pelican) -> None:
     pelican.settings.setdefault("JINJA_GLOBALS", {})["search_facts"] = search_facts
 
 
-__all__ = ["SearchPageGenerator", "search_facts", "setup", "write_index"]
+__all__ = ["SearchPageGenerator", "search_facts", "setup", "start_index", "write_index"]

@@ -32,6 +32,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -124,38 +125,83 @@ def cache_key(pages: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def start_index(state) -> None:
+    """The "search-start" step, as soon as the pages are written: when the index must be
+    made again, Pagefind starts on a thread of its own (a process, mostly) while the
+    other steps draw cards and PDFs; the "search" step waits for it."""
+    if state.settings.get(PREVIEW):
+        return
+    started = time.perf_counter()
+    pages = alert_pages(state)
+    job = _Job(pages, started)
+    if pages:
+        job.cache = Cache(Path(state.settings["CACHE_PATH"]) / "search", "search", FORMAT)
+        job.key = cache_key(pages)
+        record = job.cache.get("bundle")
+        if isinstance(record, dict) and record.get("key") == job.key \
+                and isinstance(record.get("files"), dict) \
+                and all(job.cache.path(name).is_file() for name in record["files"].values()):
+            job.record, job.reused = record, True
+        else:
+            job.thread = threading.Thread(target=job.run, name="pagefind", daemon=True)
+            job.thread.start()
+    state.background["search"] = job
+
+
 def write_index(state) -> None:
     """The "search" step: the search bundle in the build's output."""
-    started = time.perf_counter()
     if state.settings.get(PREVIEW):
         # Pagefind reads every page again after any edit (seconds at a thousand alerts):
         # the live preview shows pages as they change, `make html` makes the index.
         logger.info("alerts: search: no index in the live preview; make html writes it")
         return
-    pages = alert_pages(state)
-    if not pages:
+    job = state.background.pop("search", None) or _Job(alert_pages(state), time.perf_counter())
+    if not job.pages:
         logger.info("alerts: search: no published alert to index")
         return
-    cache = Cache(Path(state.settings["CACHE_PATH"]) / "search", "search", FORMAT)
-    key = cache_key(pages)
-    record = cache.get("bundle")
-    reused = (isinstance(record, dict) and record.get("key") == key
-              and isinstance(record.get("files"), dict)
-              and all(cache.path(name).is_file() for name in record["files"].values()))
-    if not reused:
-        record = {"key": key, "files": _index(pages, cache)}
-        cache.put("bundle", record)
+    reused = job.reused
+    if job.thread is not None:
+        job.thread.join()
+    if job.error is not None:
+        raise job.error
+    if job.record is None:  # no "search-start" step ran: index now
+        job.cache = Cache(Path(state.settings["CACHE_PATH"]) / "search", "search", FORMAT)
+        job.key = cache_key(job.pages)
+        job.run()
+        if job.error is not None:
+            raise job.error
+    cache, record = job.cache, job.record
+    cache.put("bundle", record)
     bundle = Path(state.output_path) / state.urls.search_bundle
     for rel, name in sorted(record["files"].items()):
         link_or_copy(cache.use(name), bundle / rel)
     cache.prune()
     cache.save()
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - job.started
     if reused:
         logger.info("alerts: search: %d pages unchanged, index reused in %.2f s",
-                    len(pages), seconds)
+                    len(job.pages), seconds)
     else:
-        logger.info("alerts: search: indexed %d pages in %.2f s", len(pages), seconds)
+        logger.info("alerts: search: indexed %d pages in %.2f s", len(job.pages), seconds)
+
+
+class _Job:
+    """One build's search index: reused, or being made on a thread."""
+
+    def __init__(self, pages: list[tuple[str, bytes]], started: float) -> None:
+        self.pages, self.started = pages, started
+        self.cache: Cache | None = None
+        self.key = ""
+        self.record: dict | None = None
+        self.reused = False
+        self.thread: threading.Thread | None = None
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            self.record = {"key": self.key, "files": _index(self.pages, self.cache)}
+        except Exception as exc:  # raised again by the "search" step
+            self.error = exc
 
 
 def _index(pages: list[tuple[str, bytes]], cache: Cache) -> dict[str, str]:
