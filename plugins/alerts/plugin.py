@@ -12,7 +12,7 @@ from alerts.authoring import deadline, images, languages
 from alerts.build import pipeline
 from alerts.build import state as buildstate
 from alerts.build.carry import Pages
-from alerts.build.config import LIVE_OUTPUT
+from alerts.build.config import CHECK_ONLY, LIVE_OUTPUT
 from alerts.build.fingerprint import build_digest
 from alerts.build.parsecache import ParseCache
 from alerts.build.photocache import PhotoCache
@@ -127,7 +127,8 @@ def add_reader(readers) -> None:
     if state.parses is None:  # each generator makes its readers; the settings are final
         state.parses = ParseCache(Path(readers.settings["CACHE_PATH"]) / "parses",
                                   build_digest(readers.settings),
-                                  alert_settings(readers.settings)["closing_soon_hours"])
+                                  alert_settings(readers.settings)["closing_soon_hours"],
+                                  keep=not readers.settings.get(CHECK_ONLY))
     for extension in AlertReader.file_extensions:
         readers.reader_classes[extension] = AlertReader
 
@@ -145,9 +146,13 @@ def get_writer(pelican):
 def save_pages(state) -> None:
     """The "carry" step, last: what the next build needs to carry this one's pages, and
     only the parses of files this build read."""
-    state.pages.save(failing=bool(state.problems.errors))
+    # `make check` (other settings: no PDFs) and a failing build keep the caches as
+    # they are, for the next build of the live output.
+    keep = not (state.problems.errors or state.settings.get(CHECK_ONLY))
+    state.pages.save(keep)
     if state.parses is not None:
-        state.parses.prune()
+        if keep:
+            state.parses.prune()
         logger.info("alerts: parses: %d reused, %d parsed", state.parses.reused,
                     state.parses.parsed)
 

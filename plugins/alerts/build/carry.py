@@ -153,6 +153,7 @@ class Pages:
         """The page was rendered into `files` (paths under staging)."""
         probes, self._probes = self._probes or [], None
         self.rendered += 1
+        logger.debug("alerts: pages: rendered %s", page)
         relative = [os.path.relpath(f, self.staging) for f in files]
         if self.verify:
             self._compare(page, key, relative)
@@ -177,13 +178,13 @@ class Pages:
 
     # -- the build's end ---------------------------------------------------------------
 
-    def save(self, failing: bool = False) -> None:
+    def save(self, keep: bool = True) -> None:
         """Record, for every page of this build, its files as they are now in staging
         (what the next build checks in the live output), and forget other pages. A
-        build that will fail leaves the manifest as it was: it still describes the live
-        output, which that build does not replace."""
+        build that will not replace the live output (`keep` False: it failed, or it only
+        checks) leaves the manifest as it was: it still describes that output."""
         logger.info("alerts: pages: %d rendered, %d carried", self.rendered, self.carried)
-        if failing:
+        if not keep:
             return
         for page, files in self._written.items():
             record = self.cache.entries.get(page)

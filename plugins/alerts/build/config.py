@@ -25,6 +25,8 @@ DEFAULT_FILE = "pelicanconf.py"
 SETTINGS_FILE = "_SETTINGS_FILE"
 #: Set by `make devserver`: a live preview, which writes no search index (see search.py).
 PREVIEW = "_PREVIEW"
+#: Set by `make check`: a build that replaces nothing, so it keeps nothing for the next.
+CHECK_ONLY = "_CHECK_ONLY"
 #: The output folder a build replaces, holding the last good build (alerts.build.carry).
 LIVE_OUTPUT = "_LIVE_OUTPUT"
 #: Where `merged` keeps each setting's merge for the rest of the build.

@@ -23,7 +23,13 @@ from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 from alerts.build import state as buildstate
-from alerts.build.config import LIVE_OUTPUT, SETTINGS_FILE, SettingsError, settings_file
+from alerts.build.config import (
+    CHECK_ONLY,
+    LIVE_OUTPUT,
+    SETTINGS_FILE,
+    SettingsError,
+    settings_file,
+)
 from alerts.build.pipeline import plugin_names
 from alerts.build.problems import AlertError, Problem
 
@@ -89,7 +95,7 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
         _remove_stale(output, trash)
         try:
             result = _run_pelican({**settings, "OUTPUT_PATH": str(staging),
-                                   "DELETE_OUTPUT_DIRECTORY": False,
+                                   "DELETE_OUTPUT_DIRECTORY": False, CHECK_ONLY: check_only,
                                    LIVE_OUTPUT: str(output) if output.is_dir() else None})
             if result.ok and not check_only:
                 _swap(staging, output, trash)
