@@ -2,7 +2,9 @@
 
 Decoding every pixel (to catch truncated files) and re-encoding without metadata are
 the costliest steps of a build; both depend only on the file's bytes. The cache keys
-them by a hash of those bytes, so an unchanged photo costs one read and a hard link.
+them by a hash of those bytes, so an unchanged photo costs one read and a hard link — not
+even the read while the file is the one it was (same size, modification time and
+inode: the "stats" section remembers its hash).
 Its entries are the photos that checked out ({digest: [format, width, height]}); its
 files are the clean copies, named by the digest and the encoding.
 """
@@ -26,11 +28,24 @@ class PhotoCache:
         self.folder = Path(folder)
         self._cache = Cache(self.folder, "photos", VERSION)
         self._digests: dict[Path, str] = {}
+        # {path: [size, mtime_ns, inode, digest]}: a photo that is still the file it was
+        # is not read again to learn its digest (a site's photos are hundreds of MB).
+        self._known = self._cache.section("stats")
+        self._stats: dict[str, list] = {}
         self.encoded = self.reused = 0
 
     def digest(self, source: Path) -> str:
         if source not in self._digests:
-            self._digests[source] = hashlib.sha256(source.read_bytes()).hexdigest()
+            st = source.stat()
+            stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+            known = self._known.get(str(source))
+            if isinstance(known, list) and len(known) == 4 and known[:3] == stamp \
+                    and isinstance(known[3], str):
+                digest = known[3]
+            else:
+                digest = hashlib.sha256(source.read_bytes()).hexdigest()
+            self._digests[source] = digest
+            self._stats[str(source)] = [*stamp, digest]
         return self._digests[source]
 
     def known(self, source: Path) -> tuple[str, int, int] | None:
@@ -61,4 +76,4 @@ class PhotoCache:
     def save(self) -> None:
         """Write the manifest and forget photos this build no longer uses."""
         self._cache.prune()
-        self._cache.save()
+        self._cache.save(stats=dict(sorted(self._stats.items())))
