@@ -185,6 +185,17 @@ class Alert:
     tagged: object = field(default=None, compare=False, repr=False)
     #: Line of each front-matter field, for messages raised after parsing.
     lines: dict[str, int] = field(default_factory=dict)
+    #: A digest of everything the parse that made it read (alerts.build.parsecache):
+    #: the file's bytes, its photos, the settings, the code, the moments passed.
+    parsed_as: str | None = field(default=None, compare=False, repr=False)
+
+    def __fingerprint__(self) -> str | None:
+        """What alerts.build.fingerprint needs to tell this alert from another: how it
+        was parsed, and what the build filled in after every file was read."""
+        if self.parsed_as is None:
+            return None
+        versions = [(v.lang, v.url, v.name, v.original) for v in self.versions]
+        return f"{self.parsed_as}|{self.follow_up_url!r}|{versions!r}"
 
     @property
     def dir(self) -> str:

@@ -103,6 +103,10 @@ class Fingerprints:
         if form == "code":
             return f"{name}:{getattr(value, '__qualname__', getattr(value, '__name__', ''))}"
         if form == "dataclass":
+            known = getattr(value, "__fingerprint__", None)
+            said = known() if callable(known) else None
+            if said is not None:  # it says what it depends on (model.Alert)
+                return f"{name}:{said}"
             return name + "(" + ",".join([f"{field}={part(getattr(value, field), stack)}"
                                           for field in _fields(kind)]) + ")"
         if form == "content":

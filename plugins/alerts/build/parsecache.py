@@ -72,12 +72,14 @@ class ParseCache:
                 or not all(_same_stat(dep) for dep in entry.get("deps", ())):
             return None
         self.reused += 1
-        return entry["result"]
+        result = entry["result"]
+        _mark(result, entry)
+        return result
 
     def put(self, source_path, key: str, now: datetime, result) -> None:
         """Keep a parse with no error (and its warnings) for the next build."""
         self.parsed += 1
-        if not result.ok or not self.keep:
+        if not result.ok:
             return
         moments = sorted(self._moments(result))
         deps = [_stat(image.source) for _, image in result.images]
@@ -85,6 +87,9 @@ class ParseCache:
             return
         entry = {"key": key, "moments": moments, "deps": deps, "result": result,
                  "passed": bisect.bisect_right(moments, now.timestamp())}
+        _mark(result, entry)
+        if not self.keep:
+            return
         try:
             data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # something in it that pickle cannot keep: parse it each time
@@ -112,6 +117,13 @@ class ParseCache:
         for path in self.folder.glob("*.pickle"):
             if path.stem not in self._used:
                 path.unlink(missing_ok=True)
+
+
+def _mark(result, entry: dict) -> None:
+    """Tell the alert what its parse read: what a page's key needs of it (model.Alert)."""
+    if result.alert is not None:
+        result.alert.parsed_as = hashlib.sha256(
+            repr((entry["key"], entry["deps"], entry["passed"])).encode()).hexdigest()
 
 
 def _stat(path) -> list | None:
