@@ -125,6 +125,20 @@ class Pages:
         self.carried += 1
         self._written[page] = files
 
+    def write(self, name: str, data: bytes) -> None:
+        """Put a file a step made (an oEmbed answer, a calendar) at `name` in staging:
+        linked from the live output when the last build wrote these very bytes there,
+        written otherwise — the bytes are the key."""
+        key = "bytes:" + hashlib.sha256(data).hexdigest()
+        if self.carryable(name, key) == [name]:
+            _link(self.previous / name, self.staging / name)
+        else:
+            path = self.staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.cache.put(name, {"key": key, "probes": [], "files": [name]})
+        self._written[name] = [name]
+
     def _answers_hold(self, probes) -> bool:
         if not isinstance(probes, list):
             return False

@@ -248,20 +248,17 @@ def write_calendars(state) -> None:
     """The "calendars" step: each alert's deadline.ics and the site's calendar.ics."""
     kept = Cache(Path(state.settings["CACHE_PATH"]) / "calendars", "calendars", FORMAT)
     calendars = Calendars(state.settings, state.now, reminder(state.settings), kept)
-    output = Path(state.output_path)
     published = [alert for alert in state.alerts if not alert.draft]
     entries = {id(alert): calendars.entries(alert) for alert in published}
     for alert in published:
         if entries[id(alert)]:
             path = state.urls.calendar(alert)
-            (output / path).parent.mkdir(parents=True, exist_ok=True)
-            (output / path).write_bytes(calendars.calendar(entries[id(alert)], path))
+            state.pages.write(path, calendars.calendar(entries[id(alert)], path))
     every = [entry for alert in _listed(published, state.settings.get("DEFAULT_LANG") or "en")
              if alert.state != CLOSED for entry in entries[id(alert)]]
     every.sort(key=lambda entry: (entry.start, entry.uid))
     path = state.urls.site_calendar
-    (output / path).parent.mkdir(parents=True, exist_ok=True)
-    (output / path).write_bytes(calendars.calendar(every, path, calendars.name))
+    state.pages.write(path, calendars.calendar(every, path, calendars.name))
     kept.prune()  # the events no alert has any more
     kept.save()
     logger.info("alerts: calendars: %d events serialised, %d reused", calendars.serialised,

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 
 from pelican.generators import Generator
 
@@ -142,7 +141,6 @@ class EmbedPageGenerator(Generator):
               direction(lang), "", listing=True)
         if site_url(self.settings):  # oEmbed needs absolute URLs
             for alert in state.alerts:
-                path = Path(self.output_path) / urls.oembed(alert)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(oembed(alert, self.settings), ensure_ascii=False,
-                                           indent=2) + "\n", "utf-8")
+                state.pages.write(urls.oembed(alert), (json.dumps(
+                    oembed(alert, self.settings), ensure_ascii=False, indent=2) + "\n")
+                    .encode("utf-8"))
