@@ -298,3 +298,50 @@ def test_changed_plugin_code_renders_what_it_changes(tmp_path):
     shutil.rmtree(tmp_path / "output")
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
     assert build() == incremental
+
+
+def test_check_keeps_the_caches_for_the_next_build(tmp_path, caplog, compiled_templates):
+    """`make check` (no PDFs, nothing swapped in) carries what it can but keeps nothing:
+    the next `make html` still carries every page."""
+    from conftest import load_settings
+
+    from alerts.build.staging import build
+
+    caplog.set_level(logging.INFO, logger="alerts.build.carry")
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "content", root / "content")
+    options = _options(tmp_path, compiled_templates)
+    assert build_site(root, {}, **options).result.ok
+    manifest = (root / "cache" / "pages" / "manifest.json").read_bytes()
+    parses = snapshot(root / "cache" / "parses")
+    settings = load_settings(ROOT / "pelicanconf.py", {
+        **options["settings"], "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(root / "output"), "CACHE_PATH": str(root / "cache"),
+        "PDF": {"enabled": False, "page_size": "A4"}})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        assert build(settings, check_only=True).ok
+    assert (root / "cache" / "pages" / "manifest.json").read_bytes() == manifest
+    assert snapshot(root / "cache" / "parses") == parses
+    caplog.clear()
+    assert build_site(root, {}, **options).result.ok
+    assert _pages_line(caplog)[0] == 0
+
+
+def test_the_old_site_is_removed_after_the_swap(tmp_path, compiled_templates):
+    import time
+
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "content", root / "content")
+    options = _options(tmp_path, compiled_templates)
+    first = build_site(root, {}, **options)
+    old = first.output.stat().st_ino
+    second = build_site(root, {}, **options)
+    assert second.output.stat().st_ino != old  # a new folder was swapped in
+    trash = root / "cache" / "trash"
+    deadline = time.monotonic() + 60
+    while any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(trash.iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == [".output.lock", "cache", "content",
+                                                     "output"]
