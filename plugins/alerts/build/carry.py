@@ -1,10 +1,10 @@
 """Pages carried from the previous build instead of rendered again.
 
 Every page Pelican's writer would render gets a key: a digest of the build's shape (our
-code and the libraries it uses, every file of the theme, the settings) and of every
-value the page's template can read — the variables its source and the templates it
-extends, includes and imports name (found by Jinja's own analysis), looked up as the
-template would, and whatever the page is handed. The manifest in `.cache/pages/` keeps,
+code and the libraries it uses, the settings), of the sources of its template and of the
+templates that one extends, includes and imports, and of every value they can read —
+the variables they name (found by Jinja's own analysis), looked up as the template
+would, and whatever the writer is handed for the page. The manifest in `.cache/pages/` keeps,
 for each page, the key it was rendered with, the files that render wrote, and the clock's
 answers it used (see `noted`).
 
