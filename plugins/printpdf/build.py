@@ -19,7 +19,7 @@ from alerts.build.pools import WorkerPool
 from alerts.site.urls import SiteURLs
 from printpdf.documents import Document, css_string, documents, page_css
 from printpdf.pdfcache import PdfCache, Seen, job_key, publish
-from printpdf.render import Job, Result, init_worker, render
+from printpdf.render import Job, Result, init_pool_worker, init_worker, render
 from printpdf.sanitize import Prepared, prepare
 from printpdf.settings import site_origin
 
@@ -217,7 +217,7 @@ class _Renderer:
     def _start_pool(self) -> None:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
         context = get_context("fork" if sys.platform == "linux" else None)
-        self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_worker))
+        self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_pool_worker))
         self._outcomes = [(job, tag, self._pool.submit(render, job))
                           for job, tag, _ in self._outcomes]
 

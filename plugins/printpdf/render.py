@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -50,6 +51,19 @@ def init_worker() -> None:
         from printpdf import styles
 
         styles.font_config()
+
+
+def init_pool_worker() -> None:
+    """init_worker for a process of the pool, which then leaves everything it has so far out
+    of Python's cycle collector.
+
+    A forked worker starts with the whole build in memory: every alert, page and template.
+    None of it becomes garbage while the worker renders, yet each full collection walked
+    all of it, again and again per PDF. Frozen, a collection walks only what the PDFs
+    themselves made (gc.freeze, Python 3.7+).
+    """
+    init_worker()
+    gc.freeze()
 
 
 def render(job: Job) -> Result:
