@@ -98,3 +98,22 @@ def test_a_pool_worker_leaves_what_it_inherited_out_of_the_cycle_collector():
     assert _frozen() == 0
     with get_context("fork").Pool(1, initializer=init_pool_worker) as pool:
         assert pool.apply(_frozen) > 1000
+
+
+def test_the_build_keeps_its_objects_from_the_cycle_collector_only_while_pdfs_render(
+        tmp_path, build, monkeypatch):
+    # With one worker the build process renders the PDFs itself; afterwards, and in a
+    # devserver's next build, its objects must be collectable again.
+    from printpdf import build as pdf_build
+
+    frozen, real = [], pdf_build.render
+
+    def render(job):
+        frozen.append(_frozen())
+        return real(job)
+
+    monkeypatch.setattr(pdf_build, "render", render)
+    site = build(tmp_path / "site", {})
+    assert site.result.ok, site.messages
+    assert len(frozen) == 2 and min(frozen) > 1000, frozen
+    assert _frozen() == 0

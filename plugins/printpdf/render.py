@@ -54,14 +54,9 @@ def init_worker() -> None:
 
 
 def init_pool_worker() -> None:
-    """init_worker for a process of the pool, which then leaves everything it has so far out
-    of Python's cycle collector.
-
-    A forked worker starts with the whole build in memory: every alert, page and template.
-    None of it becomes garbage while the worker renders, yet each full collection walked
-    all of it, again and again per PDF. Frozen, a collection walks only what the PDFs
-    themselves made (gc.freeze, Python 3.7+).
-    """
+    """init_worker for a process of the pool, which then leaves what it has so far, the
+    build it was forked from (frozen by build.py) and WeasyPrint, out of Python's cycle
+    collector: each collection walks only what the PDFs themselves make."""
     init_worker()
     gc.freeze()
 
