@@ -117,3 +117,31 @@ def test_the_build_keeps_its_objects_from_the_cycle_collector_only_while_pdfs_re
     assert site.result.ok, site.messages
     assert len(frozen) == 2 and min(frozen) > 1000, frozen
     assert _frozen() == 0
+
+
+def test_the_cycle_collector_waits_while_a_pdf_renders_and_runs_after(tmp_path, build,
+                                                                        monkeypatch):
+    import gc
+
+    from printpdf import render as pdf_render
+
+    during, collected, real = [], [], pdf_render._render
+
+    def render(*args):
+        during.append(gc.isenabled())
+        return real(*args)
+
+    def count(phase, info):
+        if phase == "start":
+            collected.append(info["generation"])
+
+    monkeypatch.setattr(pdf_render, "_render", render)
+    gc.callbacks.append(count)
+    try:
+        site = build(tmp_path / "site", {})
+    finally:
+        gc.callbacks.remove(count)
+    assert site.result.ok, site.messages
+    assert during == [False, False]
+    assert gc.isenabled()
+    assert collected.count(0) >= 2  # at least the one after each PDF
