@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,11 +54,40 @@ def init_worker() -> None:
         styles.font_config()
 
 
+def init_pool_worker() -> None:
+    """init_worker for a process of the pool, which then leaves what it has so far, the
+    build it was forked from (frozen by build.py) and WeasyPrint, out of Python's cycle
+    collector: each collection walks only what the PDFs themselves make."""
+    init_worker()
+    gc.freeze()
+
+
 def render(job: Job) -> Result:
     """Write job.target, or report the first thing that stopped or spoiled the PDF."""
     start = time.perf_counter()
-    with quiet() as collect:
-        return _render(job, start, collect)
+    with quiet() as collect, _collected_after():
+        result = _render(job, start, collect)
+    result.ms = _ms(start)  # the collection after it included
+    return result
+
+
+@contextmanager
+def _collected_after():
+    """No cycle collection while WeasyPrint renders; one pass over what it made, after.
+
+    Run each time 700 more objects were alive, the collector ran about 13 times a PDF
+    (~11 ms) and found little each time; one pass over the youngest generation afterwards
+    takes ~5 ms and frees the same: the ~7,500 objects a PDF leaves in reference cycles,
+    so memory stays flat from one PDF to the next.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 def _render(job: Job, start: float, collect: Collect) -> Result:
