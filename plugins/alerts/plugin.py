@@ -124,11 +124,12 @@ def add_reader(readers) -> None:
     if not _in_this_build(readers.settings):
         return
     state = buildstate.current()
-    if state.parses is None:  # each generator makes its readers; the settings are final
-        state.parses = ParseCache(Path(readers.settings["CACHE_PATH"]) / "parses",
-                                  build_digest(readers.settings),
-                                  alert_settings(readers.settings)["closing_soon_hours"],
-                                  keep=not readers.settings.get(CHECK_ONLY))
+    if state.parses is None:  # each generator makes its readers: once a build
+        settings = readers.settings
+        state.parses = ParseCache(Path(settings["CACHE_PATH"]) / "parses",
+                                  lambda: build_digest(settings),
+                                  alert_settings(settings)["closing_soon_hours"],
+                                  keep=not settings.get(CHECK_ONLY))
     for extension in AlertReader.file_extensions:
         readers.reader_classes[extension] = AlertReader
 

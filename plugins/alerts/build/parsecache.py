@@ -37,14 +37,20 @@ FORMAT = 1
 class ParseCache:
     """The kept parses of one content folder, one file each in `folder`."""
 
-    def __init__(self, folder: Path, shape: str, closing_hours: float, *,
+    def __init__(self, folder: Path, shape, closing_hours: float, *,
                  keep: bool = True) -> None:
-        self.folder, self.shape, self.closing_hours = Path(folder), shape, closing_hours
+        """`shape()` gives the digest of the settings and code, asked at the first file:
+        Pelican's readers fill in some settings (MARKDOWN's extensions) only after they
+        are made, and a build must see the settings as every build sees them."""
+        self.folder, self._shape, self.closing_hours = Path(folder), shape, closing_hours
+        self.shape: str | None = None
         self.keep = keep  # False: use kept parses, keep none (`make check`)
         self.reused = self.parsed = 0
         self._used: set[str] = set()
 
     def key(self, source_path, raw: bytes, is_alert: bool) -> str:
+        if self.shape is None:
+            self.shape = self._shape()
         digest = hashlib.sha256(f"{FORMAT}\0{self.shape}\0{source_path}\0{is_alert}\0"
                                 .encode("utf-8", "surrogatepass"))
         digest.update(raw)
