@@ -35,6 +35,7 @@ from sites import (
     load_average,
     read_cards,
     read_log,
+    settle,
 )
 
 EVENTS = "/__devserver/events"
@@ -117,6 +118,7 @@ class Devserver:
         log_start = self.log.stat().st_size
         saved = self.work.root / f".{file.name}.saving"  # outside the watched folders
         saved.write_text(text, "utf-8")
+        settle(self.work.root)  # the last rebuild's old site is gone
         start = time.perf_counter()
         os.replace(saved, file)
         event = self._wait(attempt, REBUILD)[0] - start
