@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The build's "now" (SOURCE_DATE_EPOCH): 2026-11-30T12:00:00Z, as in the tests.
 EPOCH = 1796040000
 NOW = datetime.fromtimestamp(EPOCH, UTC)
+ZONE = ZoneInfo("America/New_York")  # the sites' TIMEZONE, in which dates are written
 PHOTOS = 20
 PHOTO_SIZE = (1600, 1000)
 PHOTO_SHARE = 0.8  # the rest get a flat-colour card, the other drawing path
@@ -94,8 +96,9 @@ def photo(path: Path, seed: int, size=PHOTO_SIZE) -> Path:
 def alert(i: int, photos: int = PHOTOS) -> tuple[str, str, str, str]:
     """Alert i as (YAML front-matter, native Pelican header, Markdown body, file name)."""
     rng = random.Random(f"alert-{i}")  # noqa: S311 - seeded: it must repeat
-    date = NOW - timedelta(days=rng.randint(1, 300), minutes=rng.randrange(0, 24 * 60, 15))
-    deadline = _deadline(rng, date)
+    date = _unambiguous(NOW - timedelta(days=rng.randint(1, 300),
+                                        minutes=rng.randrange(0, 24 * 60, 15)))
+    deadline = _unambiguous(_deadline(rng, date))
     spanish = rng.random() < 0.1
     place = rng.choice(PLACES)
     if spanish:
@@ -122,6 +125,17 @@ def alert(i: int, photos: int = PHOTOS) -> tuple[str, str, str, str]:
         native.append("Lang: es")
     name = f"{date:%Y-%m-%d}-{slug}.md"
     return "\n".join(lines) + "\n", "\n".join(native) + "\n", _body(rng, place), name
+
+
+def _unambiguous(moment: datetime) -> datetime:
+    """`moment` written without an offset means that wall-clock time in the site's zone;
+    one the clocks go back through (01:00–02:00 on a November Sunday) or skip is a build
+    error, as it should be: move it two hours on."""
+    local = moment.replace(tzinfo=None)
+    twice = ZONE.utcoffset(local.replace(fold=0)) != ZONE.utcoffset(local.replace(fold=1))
+    placed = local.replace(tzinfo=ZONE).astimezone(UTC).astimezone(ZONE)
+    never = placed.replace(tzinfo=None) != local
+    return moment + timedelta(hours=2) if twice or never else moment
 
 
 def _deadline(rng: random.Random, date: datetime) -> datetime:
