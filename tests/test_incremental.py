@@ -135,6 +135,15 @@ def _options(tmp_path: Path, jinja: dict) -> dict:
     return {"settings": settings, "epoch": EPOCH}
 
 
+def _sample(tmp_path: Path, jinja: dict, caplog) -> tuple[Path, dict]:
+    """The sample site's content in a folder of its own, the build options, and the log
+    of what each build carried."""
+    caplog.set_level(logging.INFO, logger="alerts.build.carry")
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "content", root / "content")
+    return root, _options(tmp_path, jinja)
+
+
 def _inodes(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_ino
             for p in folder.rglob("*") if p.is_file()}
@@ -151,10 +160,7 @@ def _pages_line(caplog) -> tuple[int, int]:
 @pytest.mark.parametrize("case", CASES)
 def test_incremental_build_writes_what_a_cold_build_writes(case, tmp_path, caplog,
                                                           compiled_templates):
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     first = build_site(root, {}, **options)
     assert first.result.ok, first.messages()
     before = _inodes(first.output)
@@ -184,10 +190,7 @@ def test_incremental_build_writes_what_a_cold_build_writes(case, tmp_path, caplo
 
 
 def test_unchanged_site_is_carried_whole(make_site, tmp_path, caplog, compiled_templates):
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     first = build_site(root, {}, **options)
     pages = {n: i for n, i in _inodes(first.output).items() if _is_page(n)}
     second = build_site(root, {}, **options)
@@ -200,10 +203,7 @@ def test_unchanged_site_is_carried_whole(make_site, tmp_path, caplog, compiled_t
 
 
 def test_hand_edited_output_page_is_rendered_again(tmp_path, caplog, compiled_templates):
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     first = build_site(root, {}, **options)
     page = first.output / LIBRARIES
     good = page.read_bytes()
@@ -216,10 +216,7 @@ def test_hand_edited_output_page_is_rendered_again(tmp_path, caplog, compiled_te
 
 @pytest.mark.parametrize("damage", ["garbage", "other-format", "truncated-parse"])
 def test_damaged_cache_is_ignored(damage, tmp_path, caplog, compiled_templates):
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     first = build_site(root, {}, **options)
     expected = snapshot(first.output)
     manifest = root / "cache" / "pages" / "manifest.json"
@@ -246,10 +243,7 @@ def test_verify_mode_renders_carried_pages_and_compares(tmp_path, caplog, compil
                                                        monkeypatch):
     """ALERTS_VERIFY_INCREMENTAL=1 renders every page it would carry and fails the build
     where one would differ; here a value the key leaves out is changed behind its back."""
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     assert build_site(root, {}, **options).result.ok
     monkeypatch.setenv(VERIFY, "1")
     same = build_site(root, {}, **options)
@@ -307,10 +301,7 @@ def test_check_keeps_the_caches_for_the_next_build(tmp_path, caplog, compiled_te
 
     from alerts.build.staging import build
 
-    caplog.set_level(logging.INFO, logger="alerts.build.carry")
-    root = tmp_path / "site"
-    shutil.copytree(ROOT / "content", root / "content")
-    options = _options(tmp_path, compiled_templates)
+    root, options = _sample(tmp_path, compiled_templates, caplog)
     assert build_site(root, {}, **options).result.ok
     manifest = (root / "cache" / "pages" / "manifest.json").read_bytes()
     parses = snapshot(root / "cache" / "parses")
