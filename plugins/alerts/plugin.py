@@ -13,7 +13,6 @@ from alerts.build import pipeline
 from alerts.build import state as buildstate
 from alerts.build.carry import Pages
 from alerts.build.config import CHECK_ONLY, LIVE_OUTPUT
-from alerts.build.fingerprint import build_digest
 from alerts.build.parsecache import ParseCache
 from alerts.build.photocache import PhotoCache
 from alerts.build.settings import alert_settings, check_paths, check_siteurl
@@ -127,7 +126,7 @@ def add_reader(readers) -> None:
     if state.parses is None:  # each generator makes its readers: once a build
         settings = readers.settings
         state.parses = ParseCache(Path(settings["CACHE_PATH"]) / "parses",
-                                  lambda: build_digest(settings),
+                                  lambda: state.pages.shape,
                                   alert_settings(settings)["closing_soon_hours"],
                                   keep=not settings.get(CHECK_ONLY))
     for extension in AlertReader.file_extensions:

@@ -64,14 +64,12 @@ class Pages:
         site's context and what the generator handed the writer for this page), `call`
         the writer's own arguments. None: the page cannot be carried (a template with a
         computed include, a body with links Pelican fills in per build)."""
-        if self._shape is None:  # once the plugins' setup has settled every setting
-            self._shape = build_digest(self.settings)
         found = self._template(template)
         if found is None:
             return None
         names, sources = found
         fp, globals_ = self.fingerprints.of, template.environment.globals
-        parts = [self._shape, template.name or "", sources]
+        parts = [self.shape, template.name or "", sources]
         try:
             parts += [f"{k}={fp(v)}" for k, v in sorted(call.items())]
             for name in sorted(names | _paginated_sources(names)):
@@ -101,11 +99,28 @@ class Pages:
         sources = hashlib.sha256(repr(sorted(found["sources"].items())).encode()).hexdigest()
         return frozenset(found["names"]), sources
 
+    @property
+    def shape(self) -> str:
+        """Code, libraries and settings (fingerprint.build_digest), once a build; asked
+        first by the first file read (alerts.build.parsecache), when Pelican's readers
+        have filled in the settings they fill in."""
+        if self._shape is None:
+            self._shape = build_digest(self.settings)
+        return self._shape
+
     # -- carrying ----------------------------------------------------------------------
 
     def carryable(self, page: str, key: str | None) -> list[str] | None:
         """The files of `page` when its key and clock answers hold and the live output
         still has each as the last build wrote it; None: render the page."""
+        files = self._still_there(page, key)
+        if files is None or self.verify:
+            return None  # with verify: render it, and compare in `rendered_files`
+        return files
+
+    def _still_there(self, page: str, key: str | None) -> list[str] | None:
+        """The files of `page` if its key and clock answers hold and the live output has
+        each as the last build wrote it."""
         record = self.cache.get(page)
         if key is None or self.previous is None or not isinstance(record, dict) \
                 or record.get("key") != key or not self._answers_hold(record.get("probes")):
@@ -114,8 +129,6 @@ class Pages:
         if not isinstance(files, list) or not files \
                 or not all(_same_file(self.previous, entry) for entry in files):
             return None
-        if self.verify:
-            return None  # render it, and compare in `rendered_files`
         return [entry[0] for entry in files]
 
     def carry(self, page: str, files: list[str]) -> None:
@@ -178,10 +191,7 @@ class Pages:
         self._written[page] = relative
 
     def _compare(self, page: str, key: str | None, relative: list[str]) -> None:
-        record = self.cache.get(page)
-        if key is None or self.previous is None or not isinstance(record, dict) \
-                or record.get("key") != key or not self._answers_hold(record.get("probes")) \
-                or not all(_same_file(self.previous, e) for e in record.get("files", [])):
+        if self._still_there(page, key) is None:
             return  # it would have been rendered anyway
         for name in relative:
             old, new = self.previous / name, self.staging / name
