@@ -141,6 +141,13 @@ def build_site(root: Path, files: dict[str, str | bytes], *, settings: dict | No
     return Site(root, content, root / "output", result)
 
 
+def forget_last_build(root: Path) -> None:
+    """Make the next `build_site` into `root` build even when nothing changed: without
+    the last build's record (alerts.build.unchanged) it cannot skip the build. For tests
+    of what a rebuild reuses from each cache."""
+    (root / "cache" / "build" / "last.pickle").unlink(missing_ok=True)
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """`build_site` into a new folder under the test's tmp_path on each call."""

@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import EPOCH, ROOT, build_site, errors_of, replace_once, run_cli, write_files
+from conftest import (
+    EPOCH,
+    ROOT,
+    build_site,
+    errors_of,
+    forget_last_build,
+    replace_once,
+    run_cli,
+    write_files,
+)
 
 from printpdf.sanitize import prepare
 
@@ -136,7 +145,8 @@ def test_the_deadline_event_says_what_to_do_in_the_alerts_language(site):
     assert str(event["DESCRIPTION"]).startswith("Email the council: https://example.org/act")
     assert "The council votes soon." in str(event["DESCRIPTION"])
     assert "URL" not in event  # no SITEURL in a preview build: no made-up address
-    assert event["DTSTAMP"].dt == datetime.fromtimestamp(EPOCH, UTC)
+    # When the alert was last revised (its date: 09:00 New York), not when it was built.
+    assert event["DTSTAMP"].dt == datetime(2026, 11, 1, 14, 0, tzinfo=UTC)
     spanish = only(read(site, "alerts/spring/es/deadline.ics"))
     assert str(spanish["SUMMARY"]) == "Fecha límite: Alerta de primavera"
     assert spanish["SUMMARY"].params["LANGUAGE"] == "es"
@@ -219,12 +229,16 @@ def test_two_processes_give_the_same_bytes(tmp_path):
     assert made[0] == made[1] and made[0].count(b"BEGIN:VTIMEZONE") == 2
 
 
-def test_another_now_is_another_dtstamp(site, tmp_path):
-    later = build_site(tmp_path, FILES, epoch=EPOCH + 3600)
+def test_dtstamp_is_the_last_revision_not_the_build_time(site, tmp_path):
+    later = build_site(tmp_path / "later", FILES, epoch=EPOCH + 3600)
     assert later.result.ok, later.messages
-    event = only(read(later, "alerts/spring/deadline.ics"))
-    assert event["DTSTAMP"].dt == datetime.fromtimestamp(EPOCH + 3600, UTC)
-    assert every_ics(later) != every_ics(site)
+    assert every_ics(later) == every_ics(site)  # an hour later, nothing to say anew
+    revised = {**FILES, "alerts/spring.md": FILES["alerts/spring.md"].replace(
+        "date: 2026-11-01T09:00", "date: 2026-11-01T09:00\nmodified: 2026-11-29T10:30")}
+    changed = build_site(tmp_path / "revised", revised)
+    event = only(read(changed, "alerts/spring/deadline.ics"))
+    assert event["DTSTAMP"].dt == datetime(2026, 11, 29, 15, 30, tzinfo=UTC)
+    assert event["DTSTAMP"].to_ical() == b"20261129T153000Z"
 
 
 # -- events kept from one build to the next ---------------------------------------------
@@ -235,6 +249,7 @@ def _rebuild(root, files, caplog, epoch=EPOCH):
     import re
 
     caplog.clear()
+    forget_last_build(root)  # build, even when nothing changed
     with caplog.at_level(logging.INFO, logger="alerts.site.calendars"):
         built = build_site(root, files, epoch=epoch)
     assert built.result.ok, built.messages
@@ -250,14 +265,16 @@ def test_a_rebuild_serialises_no_event_and_writes_the_same_bytes(site, tmp_path,
     assert every_ics(again) == every_ics(site)
 
 
-def test_kept_events_take_the_new_builds_dtstamp(tmp_path, caplog):
+def test_kept_events_take_their_alerts_new_revision(tmp_path, caplog):
     _rebuild(tmp_path / "kept", FILES, caplog)
-    kept, counts = _rebuild(tmp_path / "kept", FILES, caplog, epoch=EPOCH + 3600)
-    assert counts == (0, 7)
-    fresh = build_site(tmp_path / "fresh", FILES, epoch=EPOCH + 3600)
+    revised = {**FILES, "alerts/spring.md": FILES["alerts/spring.md"].replace(
+        "date: 2026-11-01T09:00", "date: 2026-11-01T09:00\nmodified: 2026-11-29T10:30")}
+    kept, counts = _rebuild(tmp_path / "kept", revised, caplog)
+    assert counts == (0, 7)  # the events say the same; only their DTSTAMP is new
+    fresh = build_site(tmp_path / "fresh", revised)
     assert every_ics(kept) == every_ics(fresh)
     event = only(read(kept, "alerts/spring/deadline.ics"))
-    assert event["DTSTAMP"].dt == datetime.fromtimestamp(EPOCH + 3600, UTC)
+    assert event["DTSTAMP"].dt == datetime(2026, 11, 29, 15, 30, tzinfo=UTC)
 
 
 def test_a_changed_deadline_serialises_only_its_event(tmp_path, caplog):

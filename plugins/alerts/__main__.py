@@ -128,7 +128,9 @@ def _build(args) -> int:
     held = len(result.scheduled)
     built = result.alerts_checked - held
     print(f"Built {built} alert{'' if built == 1 else 's'} into {settings['OUTPUT_PATH']}"
-          + (f"; {held} scheduled, checked and held back" if held else ""))
+          + (f"; {held} scheduled, checked and held back" if held else "")
+          + (" (nothing changed since the last build: the output is as it was)"
+             if result.unchanged else ""))
     return 0
 
 

@@ -50,9 +50,11 @@ class PdfStats:
         return statistics.median(self.render_ms.values()) if self.render_ms else 0.0
 
 
-def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
+def build_pdfs(alerts, settings: dict, output_path: Path, problems,
+               warm: WorkerPool | None = None) -> PdfStats:
     """Publish a PDF for every alert, and for every letter it offers to print, into
-    output_path; failures and letters longer than a page become build problems."""
+    output_path; failures and letters longer than a page become build problems. `warm`:
+    a worker started earlier (`start_warm`), which renders the first PDF."""
     conf = settings["PDF"]
     if not conf["enabled"]:
         logger.info("pdf: disabled by PDF['enabled']; no PDFs built")
@@ -65,7 +67,7 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems) -> PdfStats:
     base_css = PDF_CSS.read_text("utf-8")
     stats = PdfStats()
     by_page = {document.page: document for document in documents(alerts, settings)}
-    with _Renderer(_workers(conf, len(by_page))) as renderer:
+    with _Renderer(_workers(conf, len(by_page)), warm) as renderer:
         for url, document in by_page.items():
             page = output_path / SiteURLs.page_file(url)
             try:
@@ -177,6 +179,21 @@ def _workers(conf: dict, jobs: int) -> int:
     return max(0, min(conf["workers"] or os.cpu_count() or 1, jobs))
 
 
+def parallel(conf: dict) -> bool:
+    """Whether PDFs may render on more than one worker."""
+    return _workers(conf, 2) > 1
+
+
+def start_warm() -> WorkerPool:
+    """One worker, started now, that imports WeasyPrint and sets up its fonts (~1 s)
+    while this process still reads files and writes pages: the one PDF an edited alert
+    needs is then rendered without waiting for that. The caller shuts it down."""
+    context = get_context("fork" if sys.platform == "linux" else None)
+    pool = WorkerPool(1, context, init_pool_worker)
+    pool.submit(int)  # a worker starts with its first job
+    return pool
+
+
 class _Renderer:
     """Renders each job as it is handed over. With more than one worker, on a pool started
     at the second job: the workers import WeasyPrint and render while this process is still
@@ -184,8 +201,12 @@ class _Renderer:
     or one worker: in this process, which saves forking workers that would have nothing
     to do."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, warm: WorkerPool | None = None) -> None:
         self.workers = workers
+        #: A worker started before this step, with WeasyPrint imported: the first job
+        #: goes to it; a pool, if more jobs come, has one worker fewer.
+        self._warm = warm
+        self._waiting: dict[int, int] = {id(warm): 0}  # jobs not yet done, by pool
         # Each job with its Result, its Future on the pool, or None while it waits to see
         # whether a second job comes.
         # `tag` is whatever the caller hands over with a job and wants back with its result.
@@ -211,10 +232,18 @@ class _Renderer:
     @property
     def used(self) -> int:
         """Workers that render: 0 when nothing was handed over."""
-        return (self.workers if self._pool else 1) if self._outcomes else 0
+        return (max(self.workers, 2 if self._warm else 1) if self._pool else 1) \
+            if self._outcomes else 0
 
     def submit(self, job: Job, tag: object) -> None:
-        if self.workers <= 1:
+        if self._warm is not None:
+            pool = self._warm
+            if self._outcomes and self.workers > 1:
+                if self._pool is None:
+                    self._start_pool(self.workers - 1)
+                pool = min((self._warm, self._pool), key=lambda p: self._waiting.get(id(p), 0))
+            self._outcomes.append((job, tag, self._queue(pool, job)))
+        elif self.workers <= 1:
             self._outcomes.append((job, tag, self._here(job)))
         elif self._pool is None and not self._outcomes:
             self._outcomes.append((job, tag, None))  # the pool starts with a second job
@@ -223,12 +252,23 @@ class _Renderer:
                 self._start_pool()
             self._outcomes.append((job, tag, self._pool.submit(render, job)))
 
-    def _start_pool(self) -> None:
+    def _queue(self, pool: WorkerPool, job: Job) -> Future:
+        """Hand `job` to `pool`, counting it among that pool's jobs until it is done."""
+        self._waiting[id(pool)] = self._waiting.get(id(pool), 0) + 1
+        future = pool.submit(render, job)
+        future.add_done_callback(lambda _: self._done(pool))
+        return future
+
+    def _done(self, pool: WorkerPool) -> None:
+        self._waiting[id(pool)] -= 1
+
+    def _start_pool(self, workers: int | None = None) -> None:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
         context = get_context("fork" if sys.platform == "linux" else None)
-        self._pool = self._stack.enter_context(WorkerPool(self.workers, context, init_pool_worker))
-        self._outcomes = [(job, tag, self._pool.submit(render, job))
-                          for job, tag, _ in self._outcomes]
+        self._pool = self._stack.enter_context(
+            WorkerPool(workers or self.workers, context, init_pool_worker))
+        self._outcomes = [(job, tag, self._pool.submit(render, job) if outcome is None
+                           else outcome) for job, tag, outcome in self._outcomes]
 
     def _here(self, job: Job) -> Result:
         if not self._imported:

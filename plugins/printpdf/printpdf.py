@@ -13,7 +13,8 @@ from alerts.build.pipeline import Step, require_alerts
 from alerts.site.acts import letter_page
 from alerts.site.i18n import register_strings
 from alerts.site.urls import SiteURLs
-from printpdf.build import PdfStats, build_pdfs
+from alerts.build.state import on_reset
+from printpdf.build import PdfStats, build_pdfs, parallel, start_warm
 from printpdf.qr import qr_svg, use_cache
 from printpdf.settings import DEFAULTS, envelope, merge
 
@@ -63,16 +64,47 @@ def initialize(pelican) -> None:
         settings["JINJA_GLOBALS"]["letter_href"] = letter_href
 
 
+def warm_up(state) -> None:
+    """The "pdf-warm" step, once every file is read and before the pages are written: a
+    worker imports WeasyPrint meanwhile, for the "pdfs" step (printpdf.build.start_warm).
+    A build whose pages all come out as before never gets this far
+    (alerts.build.unchanged); one that ends before its PDFs stops the worker at the next
+    build's start."""
+    conf = state.settings["PDF"]
+    # PDF["workers"] = 1 renders in this process, as the README says: no worker at all.
+    if conf["enabled"] and parallel(conf) and not state.problems.errors:
+        _started.append(pool := start_warm())
+        state.background["pdf-warm"] = pool
+        on_reset(_stop_warm)
+
+
+#: Warm workers started, until a "pdfs" step or the next build stops them.
+_started: list = []
+
+
+def _stop_warm() -> None:
+    while _started:
+        _started.pop().shutdown(wait=False, cancel_futures=True)
+
+
 def finalize(state) -> PdfStats:
     """The "pdfs" step: render every alert's written page, and its letters' pages, into
     PDFs beside them."""
     # settings["PDF"] was merged and checked by `initialize`, the step's setup.
-    return build_pdfs(state.alerts, state.settings, state.output_path, state.problems)
+    warm = state.background.pop("pdf-warm", None)
+    try:
+        return build_pdfs(state.alerts, state.settings, state.output_path, state.problems,
+                          warm)
+    finally:
+        if warm is not None:
+            _started.remove(warm)
+            warm.shutdown()
 
 
 #: What the print plugin adds to the build (see alerts.build.pipeline): PDFs are made from the
 #: written pages, with the photos they show already published beside them.
-ALERT_STEPS = (Step("pdfs", finalize, needs=("pages", "photos"), setup=initialize),)
+ALERT_STEPS = (Step("pdf-warm", warm_up, phase="listed"),
+               Step("pdfs", finalize, needs=("pages", "photos"), setup=initialize))
 
 
 def register() -> None:

@@ -35,6 +35,11 @@ def build_now(environ=os.environ) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+def today(now: datetime, zone) -> date:
+    """The day it is at `now` in `zone` (a zoneinfo.ZoneInfo or its name)."""
+    return now.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone).date()
+
+
 def settle_source_date_epoch(environ=os.environ) -> int | None:
     """Read SOURCE_DATE_EPOCH, and remove it from `environ` when it is empty.
 

@@ -207,6 +207,13 @@ class Alert:
         return tuple(v for v in self.versions if v.url != self.url)
 
     @property
+    def revised(self) -> datetime:
+        """When the alert last changed, as its writer dated it: the latest of its date,
+        `modified` and its updates' dates."""
+        return max((self.date, self.modified or self.date,
+                    *(update.date for update in self.updates)))
+
+    @property
     def primary_action(self) -> Action:
         return self.actions[0]
 

@@ -53,6 +53,9 @@ class Pages:
         self.verify = os.environ.get(VERIFY, "") not in ("", "0")
         self._shape: str | None = None
         self.rendered = self.carried = 0
+        #: A template reads the build's "now" itself (or cannot say what it reads): its
+        #: pages may change with every build (alerts.build.unchanged).
+        self.reads_clock = False
         self._templates: dict[str, dict] = {}
         self._probes: list | None = None
         self._written: dict[str, list[str]] = {}  # page -> files its render wrote
@@ -95,7 +98,10 @@ class Pages:
             self._templates[name] = found
         found = self._templates[name]
         if found["names"] is None:
+            self.reads_clock = True
             return None
+        if "now" in found["names"]:
+            self.reads_clock = True
         sources = hashlib.sha256(repr(sorted(found["sources"].items())).encode()).hexdigest()
         return frozenset(found["names"]), sources
 

@@ -47,6 +47,10 @@ class ParseCache:
         self.keep = keep  # False: use kept parses, keep none (`make check`)
         self.reused = self.parsed = 0
         self._used: set[str] = set()
+        #: Of every good parse this build used: its moments, and its photos as it found
+        #: them (what alerts.build.unchanged records).
+        self.moments: set[float] = set()
+        self.photos: set[tuple] = set()
 
     def key(self, source_path, raw: bytes, is_alert: bool) -> str:
         if self.shape is None:
@@ -75,9 +79,10 @@ class ParseCache:
         if not isinstance(entry, dict) or entry.get("key") != key \
                 or entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
                                                               now.timestamp()) \
-                or not all(_same_stat(dep) for dep in entry.get("deps", ())):
+                or not all(same_stat(dep) for dep in entry.get("deps", ())):
             return None
         self.reused += 1
+        self._note(entry)
         result = entry["result"]
         _mark(result, entry)
         return result
@@ -94,6 +99,7 @@ class ParseCache:
         entry = {"key": key, "moments": moments, "deps": deps, "result": result,
                  "passed": bisect.bisect_right(moments, now.timestamp())}
         _mark(result, entry)
+        self._note(entry)
         if not self.keep:
             return
         try:
@@ -102,6 +108,10 @@ class ParseCache:
             logger.debug("alerts: parse of %s not kept", source_path, exc_info=True)
             return
         write_atomic(self._file(source_path), data)
+
+    def _note(self, entry: dict) -> None:
+        self.moments.update(entry["moments"])
+        self.photos.update(tuple(dep) for dep in entry["deps"])
 
     def _moments(self, result) -> set[float]:
         """Every moment at which a comparison with "now" in the parse changes."""
@@ -140,5 +150,6 @@ def _stat(path) -> list | None:
     return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _same_stat(dep) -> bool:
+def same_stat(dep) -> bool:
+    """Whether a file is as `_stat` found it."""
     return isinstance(dep, list) and len(dep) == 4 and _stat(dep[0]) == dep

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
-ORDER = ("share-text", "minify", "search-start", "photos", "cards", "pdfs", "calendars",
+ORDER = ("share-text", "pdf-warm", "minify", "search-start", "photos", "cards", "pdfs", "calendars",
          "email", "feeds", "search", "headers", "carry")
 PHASES = ("listed", "finalized")
 

@@ -17,12 +17,14 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
 from alerts.build import state as buildstate
+from alerts.build import unchanged
+from alerts.build.carry import VERIFY
 from alerts.build.config import (
     CHECK_ONLY,
     LIVE_OUTPUT,
@@ -48,6 +50,9 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)  # build errors that are not a file's
     #: Alerts held back until their date: (source path, the moment they appear).
     scheduled: list[tuple[str, datetime]] = field(default_factory=list)
+    #: Nothing changed since the last build, which this result repeats: the output was
+    #: left as it was (alerts.build.unchanged).
+    unchanged: bool = False
 
     @property
     def problem_count(self) -> int:
@@ -93,24 +98,55 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
     with _lock(output):
         staging = output.parent / f".{output.name}.tmp-{os.getpid()}"
         _remove_stale(output, trash)
+        # `make check` has settings of its own (no PDFs) and writes no output: it
+        # always reads every file.
+        inputs = None if check_only else unchanged.inputs_digest(settings, output)
+        record = None if check_only else unchanged.load(settings)
+        why = None if check_only else unchanged.changed(record, settings, output, inputs)
+        vouched = not check_only and why is None
+        if why is not None:
+            logger.info("alerts: building: %s", why)
+        verify = os.environ.get(VERIFY, "") not in ("", "0")
+        if vouched and not verify:
+            _forget_logged_warnings()
+            unchanged.replay(record)
+            return replace(record.result, unchanged=True)
         try:
-            result = _run_pelican({**settings, "OUTPUT_PATH": str(staging),
-                                   "DELETE_OUTPUT_DIRECTORY": False, CHECK_ONLY: check_only,
-                                   LIVE_OUTPUT: str(output) if output.is_dir() else None})
+            result, logged = _run_pelican({
+                **settings, "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False,
+                CHECK_ONLY: check_only, LIVE_OUTPUT: str(output) if output.is_dir() else None})
+            if vouched and result.ok:
+                _verify_unchanged(staging, output, result)
             if result.ok and not check_only:
                 _swap(staging, output, trash)
+                unchanged.save(settings, output, inputs, buildstate.current(), result,
+                               logged)
             return result
         finally:
             if staging.exists():  # the old site after a swap, or this build's own
                 _discard(staging, trash)
 
 
-def _run_pelican(settings: dict) -> BuildResult:
+def _verify_unchanged(staging: Path, output: Path, result: BuildResult) -> None:
+    """ALERTS_VERIFY_INCREMENTAL: the record said nothing changed; the build just made
+    must then be the output, file for file."""
+    differ = unchanged.differences(staging, output)
+    if differ:
+        result.failures.append(
+            f"the last build's record (alerts.build.unchanged) said nothing changed, but "
+            f"the build writes other files: {', '.join(differ[:5])}")
+        result.ok = False
+
+
+def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
+    """The build's result, and the warnings it logged that the terminal shows."""
     from pelican import Pelican
 
     counter = _ErrorCounter()
+    logged = unchanged.Logged(QuietSkippedFiles())
     root = logging.getLogger()
     root.addHandler(counter)
+    root.addHandler(logged)
     failures: list[str] = []
     buildstate.reset()
     _forget_logged_warnings()
@@ -123,15 +159,16 @@ def _run_pelican(settings: dict) -> BuildResult:
         failures.append(f"{type(exc).__name__}: {exc}")
     finally:
         root.removeHandler(counter)
+        root.removeHandler(logged)
     try:
         state = buildstate.current()
     except RuntimeError:  # Pelican failed before the plugin started
-        return BuildResult(False, failures=failures or counter.messages)
+        return BuildResult(False, failures=failures or counter.messages), logged.records
     failures.extend(counter.messages)
     errors, warnings = state.problems.errors, state.problems.warnings
     scheduled = sorted((alert.source_path, moment) for alert, moment in state.scheduled)
     return BuildResult(not errors and not failures, len(state.alert_files),
-                       errors, warnings, failures, scheduled)
+                       errors, warnings, failures, scheduled), logged.records
 
 
 def _forget_logged_warnings() -> None:

@@ -45,6 +45,9 @@ class BuildState:
     pages: object = None
     #: Parses kept from earlier builds (alerts.build.parsecache.ParseCache).
     parses: object = None
+    #: Answers the clock gave beyond the pages' "… left" (alerts.build.carry): what
+    #: alerts.build.unchanged asks again, e.g. ("today", zone, "2026-12-03").
+    clock: set = field(default_factory=set)
     #: Work a step started for a later step to finish, by name (the search index).
     background: dict = field(default_factory=dict)
 

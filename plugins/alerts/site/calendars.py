@@ -10,8 +10,10 @@ are in neither.
 
 The same inputs give the same bytes: every UID comes from the site's host and the
 original alert's URL (so each language version of a deadline is one calendar entry),
-DTSTAMP is the build's "now" (SOURCE_DATE_EPOCH when set), and each zone's rules cover a
-window worked out from the events, not from the clock.
+DTSTAMP is when the alert was last revised (Alert.revised: RFC 5545 asks, for a
+calendar without METHOD, when the information was last revised, not when the file was
+written), and each zone's rules cover a window worked out from the events, not from the
+clock.
 """
 
 from __future__ import annotations
@@ -48,13 +50,14 @@ PRODID = "-//Action alerts//Pelican//EN"
 _END = b"END:VCALENDAR\r\n"
 #: Bump when what the cache keeps of an event changes; this module is hashed in anyway.
 FORMAT = 1
-#: The DTSTAMP an event is serialised with, before the build's "now" is put in its place.
+#: The DTSTAMP an event is serialised with, before its alert's revision is put in its place.
 _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 _PLACEHOLDER_LINE = b"DTSTAMP:19700101T000000Z\r\n"
 
 
 class Spec(NamedTuple):
-    """Everything one VEVENT says but its DTSTAMP: what the cache keys it by."""
+    """Everything one VEVENT says but its DTSTAMP: what the cache keys it by, and the
+    moment put in as DTSTAMP."""
 
     uid: str
     summary: str
@@ -65,6 +68,7 @@ class Spec(NamedTuple):
     reminder_text: str
     location: str | None
     lang: str
+    stamp: datetime
 
 
 class Entry(NamedTuple):
@@ -99,20 +103,19 @@ class Entry(NamedTuple):
 
 
 class Calendars:
-    """The calendars of one build: the site's address, "now" and the reminder."""
+    """The calendars of one build: the site's address and the reminder."""
 
-    def __init__(self, settings: dict, now, reminder: timedelta | None,
+    def __init__(self, settings: dict, reminder: timedelta | None,
                  kept: Cache | None = None) -> None:
         self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
         self.host = urlsplit(self.siteurl).hostname or "localhost"
         self.name = settings.get("SITENAME") or "Action alerts"
-        self.now, self.reminder = now, reminder
+        self.reminder = reminder
         #: Each zone's VTIMEZONE by (zone, first year, last year): most alerts share one.
         self._zones: dict[tuple[str, int, int], bytes] = {}
         #: VEVENTs serialised by earlier builds, by a digest of their Spec (see _entry).
         self._kept = kept
         self._shared = f"{_code_fingerprint()}\n{reminder!r}\n"
-        self._stamp = _stamp_line(now)
         self.serialised = self.reused = 0
 
     def page(self, alert, anchor: str = "") -> str | None:
@@ -139,7 +142,8 @@ class Calendars:
             found.append(Spec(
                 f"{uid}deadline@{self.host}", t("deadline_of", alert.lang, title=alert.title),
                 alert.deadline, None, description, self.page(alert),
-                t("reminder_of", alert.lang, title=alert.title), None, alert.lang))
+                t("reminder_of", alert.lang, title=alert.title), None, alert.lang,
+                alert.revised))
         for action in alert.actions:
             if action.kind != "event" or action.start is None:
                 continue
@@ -149,14 +153,14 @@ class Calendars:
                 f"{uid}{action.anchor}@{self.host}", action.label, action.start, action.end,
                 description, action.url or page,
                 t("reminder_of", alert.lang, title=action.label), action.location or None,
-                alert.lang))
+                alert.lang, alert.revised))
         return found
 
     def _entry(self, spec: Spec) -> Entry:
         """The VEVENT of `spec`, as an earlier build serialised it when one did: a Spec
         and the reminder say all that the event holds but DTSTAMP, which is written with
         a placeholder and put in afterwards, so kept and fresh entries are the same bytes."""
-        key = hashlib.sha256((self._shared + repr(spec)).encode()).hexdigest()
+        key = hashlib.sha256((self._shared + repr(spec[:-1])).encode()).hexdigest()
         record = self._kept.get(key) if self._kept is not None else None
         if isinstance(record, dict):
             try:
@@ -165,12 +169,12 @@ class Calendars:
                 entry = None  # another shape: serialise it again
             if entry is not None:
                 self.reused += 1
-                return entry.stamped(self._stamp)
+                return entry.stamped(_stamp_line(spec.stamp))
         entry = Entry.of(self._event(spec))
         self.serialised += 1
         if self._kept is not None:
             self._kept.put(key, entry.record())
-        return entry.stamped(self._stamp)
+        return entry.stamped(_stamp_line(spec.stamp))
 
     def _event(self, spec: Spec) -> icalendar.Event:
         # Without DTEND a timed event ends as it starts (RFC 5545 3.6.1): a deadline is
@@ -247,7 +251,7 @@ def _listed(alerts, default_lang: str) -> list:
 def write_calendars(state) -> None:
     """The "calendars" step: each alert's deadline.ics and the site's calendar.ics."""
     kept = Cache(Path(state.settings["CACHE_PATH"]) / "calendars", "calendars", FORMAT)
-    calendars = Calendars(state.settings, state.now, reminder(state.settings), kept)
+    calendars = Calendars(state.settings, reminder(state.settings), kept)
     published = [alert for alert in state.alerts if not alert.draft]
     entries = {id(alert): calendars.entries(alert) for alert in published}
     for alert in published:
@@ -265,10 +269,11 @@ def write_calendars(state) -> None:
                 calendars.reused)
 
 
+@cache
 def _stamp_line(moment: datetime) -> bytes:
-    """The DTSTAMP line icalendar writes for `moment`."""
+    """The DTSTAMP line icalendar writes for `moment` (in UTC, as RFC 5545 requires)."""
     event = icalendar.Event()
-    event.add("dtstamp", moment)
+    event.add("dtstamp", moment.astimezone(UTC))
     return next(line for line in event.to_ical().split(b"\r\n")
                 if line.startswith(b"DTSTAMP")) + b"\r\n"
 

@@ -15,6 +15,7 @@ and address, so they stay the same from build to build.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,22 +33,22 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 class _Atom(Atom1Feed):
-    """An Atom feed whose <updated>, with no entry to take it from, is the build's "now"
-    rather than the clock's: the same inputs give the same bytes."""
+    """An Atom feed whose <updated>, with no entry to take it from, is `empty_since` (see
+    Feeds.empty_since) rather than the clock: the same inputs give the same bytes."""
 
-    def __init__(self, *args, now, **kwargs) -> None:
+    def __init__(self, *args, empty_since, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.now = now
+        self.empty_since = empty_since
 
     def latest_post_date(self):
-        return super().latest_post_date() if self.items else self.now
+        return super().latest_post_date() if self.items else self.empty_since
 
 
 class Feeds:
     """The feeds of one build."""
 
-    def __init__(self, settings: dict, urls, now) -> None:
-        self.now = now
+    def __init__(self, settings: dict, urls, now, alerts=()) -> None:
+        self.empty_since = empty_since(alerts, now)
         self.base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
         self.host = urlsplit(self.base).hostname or "localhost"
         self.name = settings.get("SITENAME") or "Action alerts"
@@ -153,7 +154,7 @@ class Feeds:
         # The feed's id is its own address; a preview build has none, and a tag: URI
         # stands in (ids must be absolute).
         guid = self.absolute(path) if self.base else f"tag:{self.host},2026:/{path}"
-        return _Atom(now=self.now, title=title, link=self.absolute(""),
+        return _Atom(empty_since=self.empty_since, title=title, link=self.absolute(""),
                      description=self.description, language=self.lang,
                      feed_url=self.absolute(path), feed_guid=guid)
 
@@ -170,9 +171,21 @@ def outcome_time(alert):
     return alert.outcome_date or alert.deadline
 
 
+def empty_since(alerts, now) -> datetime:
+    """The <updated> of a feed with no entry: the last thing that happened on the site —
+    an alert published or revised, or a deadline passed (which is when an alert leaves
+    the feed of open ones) — or 1970 on a site with none. Not the build's "now": a build
+    with nothing new must write the same feed (alerts.build.unchanged)."""
+    moments = [alert.revised for alert in alerts]
+    moments += [alert.deadline for alert in alerts
+                if alert.deadline is not None and alert.deadline <= now]
+    return max(moments, default=datetime(1970, 1, 1, tzinfo=UTC))
+
+
 def write_feeds(state) -> None:
     """The "feeds" step: the Atom feeds and the JSON Feed, into the output."""
-    feeds = Feeds(state.settings, state.urls, state.now)
+    feeds = Feeds(state.settings, state.urls, state.now,
+                  [alert for alert in state.alerts if not alert.draft])
     output = Path(state.output_path)
     for path, text in ((state.urls.feed, feeds.atom), (state.urls.outcomes_feed,
                                                         feeds.outcomes),

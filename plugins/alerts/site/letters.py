@@ -3,13 +3,17 @@ alert with a letter on the page (see SiteURLs.letters). The print plugin makes e
 
 The page (theme/templates/letter.html) is listed nowhere and asks search engines not to
 index it: the alert's page links it. Its date is the build's "now" in the alert's zone,
-so a letter printed from a site built today is dated today.
+so a letter printed from a site built today is dated today; a build on another day
+writes it anew (alerts.build.unchanged asks `deadline.today`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from pelican.generators import Generator
 
+from alerts.authoring import deadline
 from alerts.authoring.placeholders import Blank
 from alerts.build import state as buildstate
 
@@ -29,10 +33,18 @@ class LetterPageGenerator(Generator):
                     relative_urls=self.settings["RELATIVE_URLS"],
                     alert=alert, target=target, office=office, action=action,
                     paragraphs=paragraphs(action.parts(action.body, target.name)),
-                    letter_date=state.now.astimezone(alert.timezone),
+                    letter_date=today(state, alert.timezone),
                     page_lang=alert.lang, page_dir=alert.dir, canonical_path=url, url=url,
                     **({"head_meta": _site_page_meta(head_meta)} if head_meta else {}),
                 )
+
+
+def today(state, zone) -> datetime:
+    """Midnight of the build's day in `zone`: the letter's date, and no more of "now"
+    (a page shows only what its key covers: alerts.build.carry)."""
+    day = deadline.today(state.now, zone)
+    state.clock.add(("today", str(zone), day.isoformat()))
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 def letter_action(alert):
