@@ -1,11 +1,12 @@
 """Which builds the benchmark times at each corpus size, and how many times each.
 
 Below LARGE, every row: cold and cached builds with PDFs off, cold with cards and PDFs,
-no change, one alert edited, one template edited, the devserver's edit-to-reload, and
+no change (stopped by the record of the last build, and built anyway without it), one
+alert edited, one template edited, the devserver's edit-to-reload, and
 (at the smallest size of the run only: it costs the same at any N) 1 against 2 PDF
 workers. From LARGE on, only what the growth targets need, so that N=5000 stays near a
-quarter of an hour: one cold build (to fill the caches), then no-change and one-edit
-rebuilds beside bare Pelican.
+quarter of an hour: one cold build (to fill the caches), then no-change (both ways) and
+one-edit rebuilds beside bare Pelican.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 LARGE = 5000
 
 #: Every row below LARGE, in the order they run (each sets up the next).
-FULL = ("cold_nopdf", "cached_nopdf", "cold", "noop", "edit", "template", "devserver")
+FULL = ("cold_nopdf", "cached_nopdf", "cold", "noop", "noop_built", "edit", "template",
+        "devserver")
 PDF_WORKERS = ("pdf_1_worker", "pdf_2_workers")
 
 
@@ -23,7 +25,7 @@ def rows(n: int, runs: int, smallest: bool) -> dict[str, int]:
     beside the cached build and the no-change build below LARGE, beside the no-change
     build from LARGE on."""
     if n >= LARGE:
-        return {"bare": runs, "cold": 1, "noop": runs, "edit": runs}
+        return {"bare": runs, "cold": 1, "noop": runs, "noop_built": runs, "edit": runs}
     plan = {"bare": 2 * runs, **dict.fromkeys(FULL, runs)}
     if smallest:
         plan.update(dict.fromkeys(PDF_WORKERS, runs))

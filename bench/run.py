@@ -119,13 +119,15 @@ def bench_size(n: int, runs: int, root: Path, pdf_cores: bool = True) -> dict:
     # a shared machine drifts over minutes, and both then see the same drift.
     for i in range(plan.get("cached_nopdf", 0)):  # the cards drawn above stay cached
         timed("bare", i, work.bare)
-        timed("cached_nopdf", i, lambda label: work.site(label, site, pdf=False))
+        timed("cached_nopdf", i, lambda label: work.site(label, site, pdf=False, build=True))
     for i in range(plan["cold"]):
         work.clear_cache()
         timed("cold", i, lambda label: work.site(label, site))
     for i in range(plan["noop"]):
         timed("bare", len(builds["bare"]), work.bare)
         timed("noop", i, lambda label: work.site(label, site))
+    for i in range(plan.get("noop_built", 0)):
+        timed("noop_built", i, lambda label: work.site(label, site, build=True))
     card_sizes = work.card_sizes_kb()
     edited = work.corpus.alert_files()[n // 2]
     slug = edited.stem.split("-", 3)[3]  # <date>-<slug>.md (corpus.py)

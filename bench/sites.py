@@ -30,6 +30,9 @@ _SEARCH_LINE = re.compile(r"search: (?:indexed (\d+) pages|(\d+) pages unchanged
 #: The build's INFO line on its pages: written from their templates, or carried over
 #: unchanged from the previous build (incremental builds; older builds do not say it).
 PAGES_LINE = re.compile(r"alerts: pages: (\d+) rendered, (\d+) carried")
+#: The build's INFO line when it found nothing changed since the last build and stopped
+#: (alerts.build.unchanged): nothing was drawn, rendered or carried.
+UNCHANGED_LINE = "alerts: nothing changed since the last build"
 
 BARE_CONF = """\
 AUTHOR = "Campaigns team"
@@ -138,11 +141,15 @@ class Workdir:
         return Run(self._run(argv, label, plugins=False), load=load_average())
 
     def site(self, label: str, conf: Path, *, pdf: bool = True,
-             edited: str | None = None) -> Run:
+             edited: str | None = None, build: bool = False) -> Run:
         """This site through its build CLI (`make html`), with the log at INFO for counts.
 
         With `edited` (an alert's slug), also count the output's HTML files the build
-        changed, and those of that alert and of no one alert (outside the timing)."""
+        changed, and those of that alert and of no one alert (outside the timing). With
+        `build`, first remove the record of the last build (alerts.build.unchanged), so
+        that the build runs even when nothing changed."""
+        if build:
+            (self.cache / "build" / "last.pickle").unlink(missing_ok=True)
         argv = [PYTHON, "-m", "alerts", "-v", "build", "-s", str(conf),
                 "-i", str(self.corpus.alerts), "-o", str(self.output)]
         if not pdf:
@@ -153,6 +160,8 @@ class Workdir:
         result = Run(self._run(argv, label, plugins=True), load=load_average())
         read_cards(result, manifest, before)
         read_log(result, result.measurement.log)
+        if UNCHANGED_LINE in result.measurement.log:
+            result.cards_drawn = 0
         if edited:
             count_html(result, pages_before, html_digests(self.output), edited)
         return result
@@ -196,6 +205,8 @@ def read_log(result: Run, log: str) -> None:
     found = PAGES_LINE.findall(log)
     if found:
         result.pages_rendered, result.pages_carried = map(int, found[-1])
+    elif UNCHANGED_LINE in log:
+        result.pages_rendered = result.pages_carried = result.pdfs_rendered = 0
 
 
 def html_digests(folder: Path) -> dict[str, bytes]:

@@ -53,10 +53,11 @@ def targets(n: int, rows: dict, derived: dict) -> list[dict]:
          f"cards {edit['cards_drawn']}, PDFs {edit['pdfs_rendered']}",
          set(edit["cards_drawn"]) == {1} and set(edit["pdfs_rendered"]) == {1}),
         edited_pages(edit),
-        (f"{' and '.join(REACH_STEPS)} steps together ≤ 10% of a no-change build",
+        (f"{' and '.join(REACH_STEPS)} steps together ≤ 10% of a no-change build (built "
+         "anyway, where the run has one)",
          f"{derived['reach_ms_noop']} ms = {derived['reach_share_noop']:.1%} "
          f"(cold: {derived['reach_ms_cold']} ms = {derived['reach_share_cold']:.1%})",
-         derived["reach_share_noop"] <= 0.10 if noop["steps_ms"] else None),
+         derived["reach_share_noop"] <= 0.10 if derived["reach_ms_noop"] else None),
         ("peak RSS ≤ 1 GiB" + ("" if n == SET_AT else f" (set at N={SET_AT})"),
          f"{largest:.0f} MB largest process, {tree:.0f} MB whole tree",
          largest <= 1024),

@@ -41,6 +41,15 @@ def test_a_build_that_does_not_count_its_pages_leaves_them_unknown():
     assert run.pdfs_rendered == 1
 
 
+def test_a_build_that_found_nothing_changed_rendered_nothing():
+    log = ("INFO: alerts: nothing changed since the last build; the output is as it left "
+           "it\n")
+    run = Run(Measurement(1.0, 100, 100, 0, log))
+    read_log(run, log)
+    assert (run.pages_rendered, run.pages_carried, run.pdfs_rendered) == (0, 0, 0)
+    assert run.steps == {}
+
+
 def test_the_changed_html_files_are_counted_with_the_alerts_own_and_the_listings():
     before = {"index.html": b"1", "alerts/alert-0001/index.html": b"1",
               "alerts/alert-0002/index.html": b"1", "tags/water/index.html": b"1"}
@@ -60,8 +69,10 @@ def test_small_sizes_time_every_row_and_the_smallest_the_pdf_workers_too():
 
 
 def test_large_sizes_time_one_cold_build_then_no_change_and_one_edit_beside_bare():
-    assert rows(LARGE, 3, smallest=True) == {"bare": 3, "cold": 1, "noop": 3, "edit": 3}
-    assert rows(LARGE * 2, 4, smallest=False) == {"bare": 4, "cold": 1, "noop": 4, "edit": 4}
+    assert rows(LARGE, 3, smallest=True) == {"bare": 3, "cold": 1, "noop": 3,
+                                             "noop_built": 3, "edit": 3}
+    assert rows(LARGE * 2, 4, smallest=False) == {"bare": 4, "cold": 1, "noop": 4,
+                                                  "noop_built": 4, "edit": 4}
 
 
 def _run(seconds, cards=0, pdfs=0, pages=None, event=None) -> Run:

@@ -145,3 +145,46 @@ def test_the_cycle_collector_waits_while_a_pdf_renders_and_runs_after(tmp_path, 
     assert during == [False, False]
     assert gc.isenabled()
     assert collected.count(0) >= 2  # at least the one after each PDF
+
+
+def _render_noting_pid(job):
+    """printpdf.render.render, noting the process it ran in (for the test below)."""
+    import os
+    from pathlib import Path
+
+    from printpdf.render import render
+
+    with Path(os.environ["TEST_PDF_PIDS"]).open("a") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return render(job)
+
+
+@pytest.mark.parametrize("workers", [2, 1])
+def test_an_edited_alerts_one_pdf_renders_on_the_worker_started_early(
+        workers, tmp_path, monkeypatch, compiled_templates, pdf_log):
+    """With more than one PDF worker, a worker started once every file is read imports
+    WeasyPrint while the pages are written, and renders the edited alert's PDF; with
+    PDF["workers"] = 1 it renders in the build's own process, as before."""
+    import os
+
+    from printpdf import build as pdfbuild
+
+    settings = {"PDF": {"workers": workers}, "SOCIAL_CARDS": {"enabled": False},
+                **compiled_templates}
+    root = tmp_path / "site"
+    assert build_site(root, FILES, pdf=True, settings=settings).result.ok
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("TEST_PDF_PIDS", str(pids))
+    monkeypatch.setattr(pdfbuild, "render", _render_noting_pid)
+    edited = {"alerts/one.md": FILES["alerts/one.md"] + "\nOne more sentence.\n"}
+    again = build_site(root, edited, pdf=True, settings=settings)
+    assert again.result.ok, again.messages()
+    assert pdf_log()[:3] == (1, 1, 0)
+    [pid] = pids.read_text().split()
+    assert (int(pid) != os.getpid()) == (workers > 1)
+    shutil.rmtree(root / "output")
+    shutil.rmtree(root / "cache")
+    monkeypatch.undo()
+    cold = build_site(root, {}, pdf=True, settings=settings)
+    assert (cold.output / "alerts" / "one" / "one.pdf").read_bytes() == \
+        (again.output / "alerts" / "one" / "one.pdf").read_bytes()

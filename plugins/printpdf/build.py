@@ -199,14 +199,17 @@ class _Renderer:
     at the second job: the workers import WeasyPrint and render while this process is still
     reading the next pages, rather than after all of them. One job alone (an edited alert)
     or one worker: in this process, which saves forking workers that would have nothing
-    to do."""
+    to do — or, when the build started a warm worker (`start_warm`), on it: the first job
+    at once, and the others shared with a pool of one worker fewer."""
 
     def __init__(self, workers: int, warm: WorkerPool | None = None) -> None:
         self.workers = workers
         #: A worker started before this step, with WeasyPrint imported: the first job
         #: goes to it; a pool, if more jobs come, has one worker fewer.
         self._warm = warm
-        self._waiting: dict[int, int] = {id(warm): 0}  # jobs not yet done, by pool
+        #: Jobs handed to each pool per worker it has, by pool: the next goes to the less
+        #: busy one (each pool's own workers take its jobs as they come free).
+        self._share: dict[int, float] = {id(warm): 0.0}
         # Each job with its Result, its Future on the pool, or None while it waits to see
         # whether a second job comes.
         # `tag` is whatever the caller hands over with a job and wants back with its result.
@@ -232,8 +235,7 @@ class _Renderer:
     @property
     def used(self) -> int:
         """Workers that render: 0 when nothing was handed over."""
-        return (max(self.workers, 2 if self._warm else 1) if self._pool else 1) \
-            if self._outcomes else 0
+        return (self.workers if self._pool else 1) if self._outcomes else 0
 
     def submit(self, job: Job, tag: object) -> None:
         if self._warm is not None:
@@ -241,8 +243,9 @@ class _Renderer:
             if self._outcomes and self.workers > 1:
                 if self._pool is None:
                     self._start_pool(self.workers - 1)
-                pool = min((self._warm, self._pool), key=lambda p: self._waiting.get(id(p), 0))
-            self._outcomes.append((job, tag, self._queue(pool, job)))
+                pool = min((self._warm, self._pool), key=lambda p: self._share[id(p)])
+            self._share[id(pool)] += 1 / pool.workers
+            self._outcomes.append((job, tag, pool.submit(render, job)))
         elif self.workers <= 1:
             self._outcomes.append((job, tag, self._here(job)))
         elif self._pool is None and not self._outcomes:
@@ -252,21 +255,12 @@ class _Renderer:
                 self._start_pool()
             self._outcomes.append((job, tag, self._pool.submit(render, job)))
 
-    def _queue(self, pool: WorkerPool, job: Job) -> Future:
-        """Hand `job` to `pool`, counting it among that pool's jobs until it is done."""
-        self._waiting[id(pool)] = self._waiting.get(id(pool), 0) + 1
-        future = pool.submit(render, job)
-        future.add_done_callback(lambda _: self._done(pool))
-        return future
-
-    def _done(self, pool: WorkerPool) -> None:
-        self._waiting[id(pool)] -= 1
-
     def _start_pool(self, workers: int | None = None) -> None:
         # fork starts workers without re-importing Pelican; elsewhere use the default.
         context = get_context("fork" if sys.platform == "linux" else None)
         self._pool = self._stack.enter_context(
             WorkerPool(workers or self.workers, context, init_pool_worker))
+        self._share[id(self._pool)] = 0.0
         self._outcomes = [(job, tag, self._pool.submit(render, job) if outcome is None
                            else outcome) for job, tag, outcome in self._outcomes]
 

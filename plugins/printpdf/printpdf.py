@@ -10,10 +10,10 @@ from pathlib import Path
 from pelican import signals
 
 from alerts.build.pipeline import Step, require_alerts
+from alerts.build.state import on_reset
 from alerts.site.acts import letter_page
 from alerts.site.i18n import register_strings
 from alerts.site.urls import SiteURLs
-from alerts.build.state import on_reset
 from printpdf.build import PdfStats, build_pdfs, parallel, start_warm
 from printpdf.qr import qr_svg, use_cache
 from printpdf.settings import DEFAULTS, envelope, merge

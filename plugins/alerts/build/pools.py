@@ -27,6 +27,7 @@ class WorkerPool(ProcessPoolExecutor):
     at once when its block is left on an exception."""
 
     def __init__(self, workers: int, context, initializer=None, initargs=()) -> None:
+        self.workers = workers
         self._forks = context.get_start_method() == "fork"
         if self._forks:  # a forked worker gets the function itself, nothing to unpickle
             initializer, initargs = _forked_worker, (initializer, initargs)
