@@ -167,12 +167,47 @@ def changed(record: Record | None, settings: dict, output: Path, inputs: str) ->
     return None
 
 
-def save(settings: dict, output: Path, inputs: str, state, result, logged) -> None:
-    """Record the build that just replaced `output` (`state`: its BuildState; `inputs`:
-    the digest taken as it started)."""
-    if state.pages.reads_clock:  # a template shows "now" itself: every build differs
-        forget(settings)
-        return
+@dataclass
+class Look:
+    """What the record of the last build says of this one, taken as it starts."""
+
+    settings: dict
+    output: Path
+    #: Whether this build keeps a record (not `make check`, not the live preview).
+    recorded: bool
+    inputs: str = ""
+    record: Record | None = None
+    #: Why this build differs from the recorded one (None: it does not).
+    why: str | None = None
+
+    @property
+    def vouched(self) -> bool:
+        """The recorded build wrote exactly what this one would."""
+        return self.record is not None and self.why is None
+
+    def save(self, state, result, logged) -> None:
+        """Record the build that just replaced the output (`state`: its BuildState)."""
+        if not self.recorded:  # what a record says of the output is no longer true
+            forget(self.settings)
+        elif state.pages.reads_clock:  # a template shows "now" itself: every build differs
+            forget(self.settings)
+        else:
+            _save(self, state, result, logged)
+
+
+def look(settings: dict, output: Path, *, recorded: bool) -> Look:
+    """Compare this build, before it reads anything, with the record of the last."""
+    found = Look(settings, output, recorded)
+    if recorded:
+        found.inputs = inputs_digest(settings, output)
+        found.record = load(settings)
+        found.why = changed(found.record, settings, output, found.inputs)
+        if found.why is not None:
+            logger.info("alerts: building: %s", found.why)
+    return found
+
+
+def _save(look: Look, state, result, logged) -> None:
     moments: set[float] = set()
     photos: set[tuple] = set()
     if state.parses is not None:
@@ -181,11 +216,11 @@ def save(settings: dict, output: Path, inputs: str, state, result, logged) -> No
               if isinstance(entry, dict) for p in entry.get("probes") or ()}
     now = state.now.timestamp()
     ordered = sorted(moments)
-    record = Record(inputs, tree_digest(output), ordered,
+    record = Record(look.inputs, tree_digest(look.output), ordered,
                     bisect.bisect_right(ordered, now), sorted(probes, key=repr),
                     sorted(state.clock), [list(p) for p in sorted(photos)], result,
                     list(logged))
-    write_atomic(path(settings), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(path(look.settings), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def forget(settings: dict) -> None:
