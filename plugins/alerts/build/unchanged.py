@@ -7,7 +7,8 @@ keeps
 - a digest of the inputs: our code, the libraries and the settings
   (fingerprint.build_digest), and the path, size, modification time and inode of every
   file under the content folder, the theme, the theme's static and template override
-  folders, the plugin folders, and every photo an alert showed from elsewhere;
+  folders and the plugin folders; beside it, each photo an alert showed, as its parse
+  found it (it may be anywhere);
 - the moments at which the clock changes what the site says (every parse's deadlines,
   closing windows, publication, update and outcome dates: alerts.build.parsecache) and
   how many had passed, every "… left" the pages show (alerts.build.carry) and the other
@@ -187,9 +188,9 @@ class Look:
 
     def save(self, state, result, logged) -> None:
         """Record the build that just replaced the output (`state`: its BuildState)."""
-        if not self.recorded:  # what a record says of the output is no longer true
-            forget(self.settings)
-        elif state.pages.reads_clock:  # a template shows "now" itself: every build differs
+        # Without a record of its own (the live preview), what the last one says of the
+        # output is no longer true; a template that shows "now" itself differs each build.
+        if not self.recorded or state.pages.reads_clock:
             forget(self.settings)
         else:
             _save(self, state, result, logged)
