@@ -73,31 +73,30 @@ def warm_up(state) -> None:
     conf = state.settings["PDF"]
     # PDF["workers"] = 1 renders in this process, as the README says: no worker at all.
     if conf["enabled"] and parallel(conf) and not state.problems.errors:
-        _started.append(pool := start_warm())
-        state.background["pdf-warm"] = pool
+        _warm.append(start_warm())
         on_reset(_stop_warm)
 
 
-#: Warm workers started, until a "pdfs" step or the next build stops them.
-_started: list = []
+#: This build's warm worker, until its "pdfs" step takes it or the next build's start
+#: stops it (a module's, not the BuildState's: the reset that stops it drops that first).
+_warm: list = []
 
 
 def _stop_warm() -> None:
-    while _started:
-        _started.pop().shutdown(wait=False, cancel_futures=True)
+    while _warm:
+        _warm.pop().shutdown(wait=False, cancel_futures=True)
 
 
 def finalize(state) -> PdfStats:
     """The "pdfs" step: render every alert's written page, and its letters' pages, into
     PDFs beside them."""
     # settings["PDF"] was merged and checked by `initialize`, the step's setup.
-    warm = state.background.pop("pdf-warm", None)
+    warm = _warm.pop() if _warm else None
     try:
         return build_pdfs(state.alerts, state.settings, state.output_path, state.problems,
                           warm)
     finally:
         if warm is not None:
-            _started.remove(warm)
             warm.shutdown()
 
 

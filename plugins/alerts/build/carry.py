@@ -38,6 +38,12 @@ logger = logging.getLogger(__name__)
 #: Change when what an entry records, or how a key is made, changes.
 FORMAT = 1
 VERIFY = "ALERTS_VERIFY_INCREMENTAL"
+
+
+def verifying() -> bool:
+    """Whether ALERTS_VERIFY_INCREMENTAL asks to render what would be carried, and compare."""
+    return os.environ.get(VERIFY, "") not in ("", "0")
+
 _MISSING = object()
 
 
@@ -50,7 +56,7 @@ class Pages:
         self.previous, self.staging, self.now = previous, staging, now
         self.settings = settings
         self.fingerprints = Fingerprints(settings)
-        self.verify = os.environ.get(VERIFY, "") not in ("", "0")
+        self.verify = verifying()
         self._shape: str | None = None
         self.rendered = self.carried = 0
         #: A template reads the build's "now" itself (or cannot say what it reads): its

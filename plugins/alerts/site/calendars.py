@@ -271,7 +271,7 @@ def write_calendars(state) -> None:
 
 def _stamp_line(moment: datetime) -> bytes:
     """The DTSTAMP line for `moment`: UTC, as RFC 5545 requires, in the form icalendar
-    writes (tests/test_calendars.py compares kept entries with icalendar's own)."""
+    writes (tests/test_calendars.py reads it back with icalendar)."""
     return b"DTSTAMP:" + moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
 
 

@@ -33,8 +33,8 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 class _Atom(Atom1Feed):
-    """An Atom feed whose <updated>, with no entry to take it from, is `empty_since` (see
-    Feeds.empty_since) rather than the clock: the same inputs give the same bytes."""
+    """An Atom feed whose <updated>, with no entry to take it from, is `empty_since` (the
+    function of that name) rather than the clock: the same inputs give the same bytes."""
 
     def __init__(self, *args, empty_since, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -47,8 +47,8 @@ class _Atom(Atom1Feed):
 class Feeds:
     """The feeds of one build."""
 
-    def __init__(self, settings: dict, urls, now, alerts=()) -> None:
-        self.empty_since = empty_since(alerts, now)
+    def __init__(self, settings: dict, urls, empty_since: datetime) -> None:
+        self.empty_since = empty_since
         self.base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
         self.host = urlsplit(self.base).hostname or "localhost"
         self.name = settings.get("SITENAME") or "Action alerts"
@@ -184,8 +184,8 @@ def empty_since(alerts, now) -> datetime:
 
 def write_feeds(state) -> None:
     """The "feeds" step: the Atom feeds and the JSON Feed, into the output."""
-    feeds = Feeds(state.settings, state.urls, state.now,
-                  [alert for alert in state.alerts if not alert.draft])
+    feeds = Feeds(state.settings, state.urls,
+                  empty_since([a for a in state.alerts if not a.draft], state.now))
     output = Path(state.output_path)
     for path, text in ((state.urls.feed, feeds.atom), (state.urls.outcomes_feed,
                                                         feeds.outcomes),
