@@ -53,6 +53,9 @@ FORMAT = 1
 #: The DTSTAMP an event is serialised with, before its alert's revision is put in its place.
 _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 _PLACEHOLDER_LINE = b"DTSTAMP:19700101T000000Z\r\n"
+#: The UID a calendar's head is serialised with, before its own is put in its place.
+_UID_PLACEHOLDER = "calendar-uid"
+_UID_PLACEHOLDER_LINE = b"UID:calendar-uid\r\n"
 
 
 class Spec(NamedTuple):
@@ -113,6 +116,7 @@ class Calendars:
         self.reminder = reminder
         #: Each zone's VTIMEZONE by (zone, first year, last year): most alerts share one.
         self._zones: dict[tuple[str, int, int], bytes] = {}
+        self._heads: dict[str | None, bytes] = {}
         #: VEVENTs serialised by earlier builds, by a digest of their Spec (see _entry).
         self._kept = kept
         self._shared = f"{_code_fingerprint()}\n{reminder!r}\n"
@@ -206,18 +210,8 @@ class Calendars:
         writes them (zones first), but with the zones sorted by name: icalendar's
         add_missing_timezones goes through a set, whose order changes from one process
         to the next, and the bytes must not."""
-        calendar = icalendar.Calendar()  # Calendar.new would give it a random UID
-        calendar.add("version", "2.0")
-        calendar.add("prodid", PRODID)
-        calendar.add("uid", f"{path}@{self.host}")
-        if name is not None:
-            calendar.calendar_name = name  # NAME and X-WR-CALNAME
-            # RFC 7986 asks for VALUE=DURATION; Outlook reads X-PUBLISHED-TTL instead.
-            calendar.add("refresh-interval", timedelta(days=1),
-                         parameters={"VALUE": "DURATION"})
-            calendar.add("x-published-ttl", "P1D")
-        head = calendar.to_ical()
-        assert head.endswith(_END)
+        uid = _uid_line(f"{path}@{self.host}")
+        head = self._head(name).replace(_UID_PLACEHOLDER_LINE, uid, 1)
         zones = b""
         if entries:
             # Each zone's rules from a year before the first event to a year after the
@@ -226,7 +220,26 @@ class Calendars:
             last = max(entry.years[1] for entry in entries) + 1
             tzids = sorted(set().union(*(entry.tzids for entry in entries)))
             zones = b"".join(self._zone(tzid, first, last) for tzid in tzids)
-        return head[:-len(_END)] + zones + b"".join(e.ical for e in entries) + _END
+        return head + zones + b"".join(e.ical for e in entries) + _END
+
+    def _head(self, name: str | None) -> bytes:
+        """The calendar's own properties, with a placeholder UID: serialised once a build
+        for each name (icalendar took ~0.5 ms a file, half the step at 1000 alerts)."""
+        if name not in self._heads:
+            calendar = icalendar.Calendar()  # Calendar.new would give it a random UID
+            calendar.add("version", "2.0")
+            calendar.add("prodid", PRODID)
+            calendar.add("uid", _UID_PLACEHOLDER)
+            if name is not None:
+                calendar.calendar_name = name  # NAME and X-WR-CALNAME
+                # RFC 7986 asks for VALUE=DURATION; Outlook reads X-PUBLISHED-TTL instead.
+                calendar.add("refresh-interval", timedelta(days=1),
+                             parameters={"VALUE": "DURATION"})
+                calendar.add("x-published-ttl", "P1D")
+            head = calendar.to_ical()
+            assert head.endswith(_END) and head.count(_UID_PLACEHOLDER_LINE) == 1
+            self._heads[name] = head[:-len(_END)]
+        return self._heads[name]
 
     def _zone(self, tzid: str, first: int, last: int) -> bytes:
         key = (tzid, first, last)
@@ -267,6 +280,11 @@ def write_calendars(state) -> None:
     kept.save()
     logger.info("alerts: calendars: %d events serialised, %d reused", calendars.serialised,
                 calendars.reused)
+
+
+def _uid_line(uid: str) -> bytes:
+    """The calendar's UID line, escaped and folded as icalendar writes it."""
+    return icalendar.Calendar().content_line("UID", icalendar.vText(uid)).to_ical() + b"\r\n"
 
 
 def _stamp_line(moment: datetime) -> bytes:

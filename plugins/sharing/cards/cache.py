@@ -11,7 +11,7 @@ import site
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -134,8 +134,10 @@ def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResu
         result.pids = {pid for _, pid in done}
     result.seconds = time.perf_counter() - started
     cache.prune()  # cards no job uses any more
-    cache.save(files=files.seen, last_render={  # bench/ reads the counts of the last render
-        k: v for k, v in asdict(result).items() if k not in ("files", "pids")})
+    # bench/ reads the counts of the last render (asdict would copy every file's path first)
+    cache.save(files=files.seen, last_render={
+        f.name: getattr(result, f.name) for f in fields(result)
+        if f.name not in ("files", "pids")})
     log.info("cards: drew %d, reused %d, %.1f ms per card drawn, %d workers, %.2f s",
              result.drawn, result.reused, result.ms_per_card, result.workers, result.seconds)
     return result
