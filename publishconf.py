@@ -15,3 +15,8 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 PDF = {**PDF, "enabled": True}  # never publish without PDFs
+
+# Its own caches (inside pelicanconf.py's, so `make clean` removes both): every PDF,
+# email edition and page shows SITEURL, so with one cache `make html` and `make publish`
+# would each find the other's and make them all again, ~95 s of PDFs at 1000 alerts.
+CACHE_PATH = ".cache/publish"

@@ -7,10 +7,20 @@ import logging
 import shutil
 
 import pytest
-from conftest import EPOCH, MINIMAL_ALERT, build_site, park_alert, theme_static, tool
+from conftest import (
+    EPOCH,
+    MINIMAL_ALERT,
+    ROOT,
+    build_site,
+    park_alert,
+    theme_static,
+    tool,
+    write_files,
+)
 from photos import poster_photo
 from pypdf import PdfReader
 
+from alerts.build.staging import build, load_settings
 from printpdf.pdfcache import PdfCache
 from printpdf.printpdf import pdf_href
 
@@ -220,3 +230,34 @@ def test_pdf_href_names_the_pdf_beside_the_page_or_none():
     alert = park_alert()
     assert pdf_href(alert, {"enabled": True}) == "save-the-park.pdf"
     assert pdf_href(alert, {"enabled": False}) is None
+
+
+def test_make_html_and_make_publish_keep_each_others_pdfs(tmp_path, compiled_templates,
+                                                          pdf_log):
+    """The project's two settings files, as the Makefile uses them: each keeps its own
+    caches, so switching between `make html` and `make publish` (other SITEURL, other
+    PDFs) reuses the PDFs each made before instead of rendering them all again."""
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("theme", "plugins"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    write_files(tmp_path / "content", {"alerts/one.md": MINIMAL_ALERT})
+    overrides = {"PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output"),
+                 "PDF": {"enabled": True, "page_size": "Letter", "workers": 1},
+                 "SOCIAL_CARDS": {"enabled": False}, **compiled_templates}
+
+    def make(conf: str) -> tuple[int, int]:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+            mp.setenv("SITEURL", "https://alerts.example.org")
+            assert build(load_settings(tmp_path / conf, overrides)).ok
+        return pdf_log()[:2]
+
+    assert make("pelicanconf.py") == (1, 0)
+    assert make("publishconf.py") == (1, 0)
+    footer = tool("pdftotext", str(tmp_path / "output/alerts/tell-the-council-to-fund-the-"
+                                   "clinic/tell-the-council-to-fund-the-clinic.pdf"), "-")
+    assert "https://alerts.example.org/alerts/" in footer  # publish's PDF, not html's
+    assert make("pelicanconf.py") == (0, 1)
+    assert make("publishconf.py") == (0, 1)
+    assert (tmp_path / ".cache" / "publish" / "pdfs").is_dir()
