@@ -224,7 +224,8 @@ class Calendars:
 
     def _head(self, name: str | None) -> bytes:
         """The calendar's own properties, with a placeholder UID: serialised once a build
-        for each name (icalendar took ~0.5 ms a file, half the step at 1000 alerts)."""
+        for each name (icalendar took ~0.15 ms a file for it: 148 ms of the step at 1000
+        alerts, 23 ms now)."""
         if name not in self._heads:
             calendar = icalendar.Calendar()  # Calendar.new would give it a random UID
             calendar.add("version", "2.0")
