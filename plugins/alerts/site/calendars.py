@@ -55,7 +55,7 @@ _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 _PLACEHOLDER_LINE = b"DTSTAMP:19700101T000000Z\r\n"
 #: The UID a calendar's head is serialised with, before its own is put in its place.
 _UID_PLACEHOLDER = "calendar-uid"
-_UID_PLACEHOLDER_LINE = b"UID:calendar-uid\r\n"
+_UID_PLACEHOLDER_LINE = f"UID:{_UID_PLACEHOLDER}\r\n".encode()
 
 
 class Spec(NamedTuple):
