@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import jinja2.meta
 
 from alerts.authoring import deadline
 from alerts.build.cache import Cache
+from alerts.build.files import link_or_copy
 from alerts.build.fingerprint import Fingerprints, Uncarryable, build_digest
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,9 @@ class Pages:
                  settings: dict, now: datetime) -> None:
         self.cache = Cache(cache_folder, "pages", FORMAT)
         self.previous, self.staging, self.now = previous, staging, now
+        # The same folders as text: joined with os.path for each of ten thousand files.
+        self._previous = os.fspath(previous) if previous is not None else None
+        self._staging = os.fspath(staging)
         self.settings = settings
         self.fingerprints = Fingerprints(settings)
         self.verify = verifying()
@@ -139,14 +142,14 @@ class Pages:
             return None
         files = record.get("files")
         if not isinstance(files, list) or not files \
-                or not all(_same_file(self.previous, entry) for entry in files):
+                or not all(_same_file(self._previous, entry) for entry in files):
             return None
         return [entry[0] for entry in files]
 
     def carry(self, page: str, files: list[str]) -> None:
         """Link the files `carryable` gave from the live output into staging."""
         for name in files:
-            _link(self.previous / name, self.staging / name)
+            link_or_copy(os.path.join(self._previous, name), os.path.join(self._staging, name))
         self.carried += 1
         self._written[page] = files
 
@@ -156,7 +159,7 @@ class Pages:
         written otherwise — the bytes are the key."""
         key = "bytes:" + hashlib.sha256(data).hexdigest()
         if self.carryable(name, key) == [name]:
-            _link(self.previous / name, self.staging / name)
+            link_or_copy(os.path.join(self._previous, name), os.path.join(self._staging, name))
         else:
             path = self.staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,7 +232,7 @@ class Pages:
             stats = []
             for name in files:
                 try:
-                    st = os.stat(self.staging / name)
+                    st = os.stat(os.path.join(self._staging, name))
                 except OSError:
                     stats = None
                     break
@@ -293,30 +296,14 @@ def _paginated_sources(names: frozenset[str]) -> set[str]:
             if any(n.startswith(source + "_") for n in names)}
 
 
-def _same_file(folder: Path, entry) -> bool:
+def _same_file(folder: str, entry) -> bool:
     if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
         return False
     name, ino, size, mtime = entry
     if name.startswith(("/", "..")) or "/../" in name:
         return False
     try:
-        st = os.stat(folder / name)
+        st = os.stat(os.path.join(folder, name))
     except OSError:
         return False
     return (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime)
-
-
-def _link(source: Path, target: Path) -> None:
-    """A hard link where the file system allows one, else a copy (a new file, which the
-    next build records as it finds it)."""
-    for attempt in range(2):
-        try:
-            os.link(source, target)
-            return
-        except FileNotFoundError:  # its folder is not made yet
-            if attempt:
-                raise
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:  # another file system, or links refused
-            break
-    shutil.copyfile(source, target)

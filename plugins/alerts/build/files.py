@@ -55,12 +55,27 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, fsync: bool = Fa
 
 def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
     """Put `source` at `target`, replacing what is there: a hard link where the file system
-    allows one (no bytes copied), else a copy (another file system, or links refused)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Removed first: renaming a link over a link to the same file would leave both names.
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    allows one (no bytes copied), else a copy (another file system, or links refused).
+
+    Most targets are new files in a fresh staging folder, so the link is tried first and
+    the folder made, or the old file removed, only when the link says so: at a thousand
+    alerts these calls run ten thousand times a build."""
+    source, target = os.fspath(source), os.fspath(target)
+    for _ in range(3):
+        try:
+            os.link(source, target)
+            return
+        except FileExistsError:
+            # Removed, not written over: it may be a hard link shared with the live site
+            # or a cache, and a link over a link to the same file would leave both names.
+            os.unlink(target)
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                raise
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        except OSError:  # another file system, or links refused
+            break
+    with suppress(FileNotFoundError):
+        os.unlink(target)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    shutil.copyfile(source, target)
