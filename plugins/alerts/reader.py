@@ -88,15 +88,17 @@ class AlertReader(MarkdownReader):
         return self._made_parser
 
     def _is_alert(self, source_path) -> bool:
-        content = Path(os.path.abspath(self.settings["PATH"]))
-        alerts_dir = content / alert_settings(self.settings)["path"]
-        return Path(os.path.abspath(source_path)).is_relative_to(alerts_dir)
+        if getattr(self, "_alerts_dir", None) is None:  # once per build, not per file
+            content = os.path.abspath(self.settings["PATH"])
+            self._alerts_dir = os.path.normpath(
+                os.path.join(content, alert_settings(self.settings)["path"]))
+        return _within(os.path.abspath(source_path), self._alerts_dir)
 
     def _refuse_outside_link(self, source_path) -> None:
-        real = Path(source_path).resolve()
+        real = os.path.realpath(source_path)
         if getattr(self, "_content_root", None) is None:  # once per build, not per file
-            self._content_root = Path(self.settings["PATH"]).resolve()
-        if not real.is_relative_to(self._content_root):
+            self._content_root = os.path.realpath(self.settings["PATH"])
+        if not _within(real, self._content_root):
             raise Stop(1, "file", f"is a link to {real}, outside the content folder; "
                        "copy the file into content/ instead of linking to it")
 
@@ -112,3 +114,10 @@ class AlertReader(MarkdownReader):
             result, parser.clean(content), text, 1, source_path,
             metadata.get("url") or parser.page_url(slug))
         return result
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether the absolute `path` is `folder` or inside it (both normalised, as abspath
+    and realpath give them), as Path.is_relative_to answers."""
+    folder = folder.rstrip(os.sep) or os.sep
+    return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)
