@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import hashlib
 import json
 import os
 import time
@@ -16,6 +17,7 @@ from conftest import MINIMAL_ALERT, ROOT, build_site, run_cli
 from alerts.build import config, files
 from alerts.build import state as buildstate
 from alerts.build.cache import MANIFEST, STALE_PARTIAL_SECONDS, Cache
+from alerts.build.filedigests import FileDigests
 
 # -- write_atomic and replacing ---------------------------------------------------------
 
@@ -93,6 +95,55 @@ def test_link_or_copy_copies_where_hard_links_are_refused(tmp_path, monkeypatch)
     files.link_or_copy(source, target)
     assert target.read_bytes() == b"card"
     assert target.stat().st_ino != source.stat().st_ino
+
+
+def test_link_or_copy_makes_the_folder_and_never_writes_through_a_shared_file(
+        tmp_path, monkeypatch):
+    live = tmp_path / "output" / "alerts" / "x" / "index.html"
+    live.parent.mkdir(parents=True)
+    live.write_bytes(b"the live page")
+    staged = tmp_path / "staging" / "alerts" / "x" / "index.html"
+    files.link_or_copy(live, staged)  # its folder is made on the way
+    assert staged.stat().st_ino == live.stat().st_ino
+    fresh = tmp_path / "fresh.html"
+    fresh.write_bytes(b"a new page")
+    monkeypatch.setattr(os, "link", lambda *_: (_ for _ in ()).throw(
+        PermissionError(errno.EPERM, "Operation not permitted")))
+    files.link_or_copy(fresh, staged)  # copied over a name that shares the live file
+    assert staged.read_bytes() == b"a new page"
+    assert live.read_bytes() == b"the live page"
+
+
+def test_link_or_copy_of_a_missing_file_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        files.link_or_copy(tmp_path / "gone.pdf", tmp_path / "out" / "gone.pdf")
+
+
+def test_file_digests_read_a_file_again_only_when_it_is_another_file(tmp_path):
+    photo = tmp_path / "river.jpg"
+    photo.write_bytes(b"pixels")
+    first = FileDigests()
+    digest = first(photo)
+    assert digest == hashlib.sha256(b"pixels").hexdigest()
+    stamp = photo.stat()
+    # The same size, time and inode: trusted without reading (make's blind spot too).
+    with open(photo, "r+b") as handle:
+        handle.write(b"PIXELS")
+    os.utime(photo, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert FileDigests(first.seen)(photo) == digest
+    # A new modification time, or a new file renamed over it: read again.
+    os.utime(photo, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1))
+    assert FileDigests(first.seen)(photo) == hashlib.sha256(b"PIXELS").hexdigest()
+    replacement = tmp_path / "new.jpg"
+    replacement.write_bytes(b"pixelz")
+    os.utime(replacement, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    os.replace(replacement, photo)
+    assert FileDigests(first.seen)(photo) == hashlib.sha256(b"pixelz").hexdigest()
+    named = FileDigests()
+    named(photo, "output:river.jpg")  # a staging folder's file, by its place in the site
+    assert list(named.seen) == ["output:river.jpg"]
+    with pytest.raises(FileNotFoundError):
+        named(tmp_path / "gone.jpg")
 
 
 # -- the cache folder -----------------------------------------------------------------

@@ -69,9 +69,12 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
     by_page = {document.page: document for document in documents(alerts, settings)}
     with _Renderer(_workers(conf, len(by_page)), warm) as renderer:
         for url, document in by_page.items():
-            page = output_path / SiteURLs.page_file(url)
+            page_file = SiteURLs.page_file(url)
+            page = output_path / page_file
             try:
-                text = page.read_bytes()
+                # A page carried from the last build is the file it was: its digest is
+                # known without reading it (alerts.build.filedigests).
+                page_digest = cache.file_digest("output:" + page_file)
             except OSError as error:
                 problems.add(document.source, document.line, "pdf",
                              f"the page {page} could not be read ({error.strerror}), so "
@@ -79,10 +82,9 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
                              "reported above it")
                 continue
             # What the PDF sees of a page it saw before is known without parsing it again.
-            page_digest = hashlib.sha256(text).hexdigest()
             prepared, seen = None, cache.prepared(url, page_digest)
             if seen is None:
-                prepared = prepare(text.decode("utf-8"))
+                prepared = prepare(page.read_bytes().decode("utf-8"))
                 seen = Seen(page_digest, _digest(prepared.html), prepared.links)
             key = job_key_of(document, seen, conf, origin, base_css)
             pages = cache.pages(url)
@@ -93,7 +95,7 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
                 stats.reused += 1
             else:
                 if prepared is None:  # rendered from the page as it is, keyed by that
-                    prepared = prepare(text.decode("utf-8"))
+                    prepared = prepare(page.read_bytes().decode("utf-8"))
                     seen = Seen(page_digest, _digest(prepared.html), prepared.links)
                     key = job_key_of(document, seen, conf, origin, base_css)
                 job = make_job(document, prepared, conf, origin, roots, base_css,

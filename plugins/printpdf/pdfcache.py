@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from alerts.build.cache import Cache, code_digest
+from alerts.build.filedigests import FileDigests
 from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
@@ -51,7 +52,8 @@ class PdfCache:
         self.folder = Path(folder)
         self.roots = {name: Path(root) for name, root in roots.items()}
         self._cache = Cache(self.folder, "pdfs", FORMAT)
-        self._digests: dict[str, str | None] = {}
+        # By resource name: the output root is another staging folder every build.
+        self._files = FileDigests(self._cache.section("files"))
 
     @property
     def entries(self) -> dict[str, dict]:
@@ -78,15 +80,17 @@ class PdfCache:
 
     def digest(self, resource: str) -> str | None:
         """The sha256 of a resource ("root:relative/path") as it is now, None if it is gone."""
-        if resource not in self._digests:
-            name, _, rel = resource.partition(":")
-            root = self.roots.get(name)
-            try:
-                data = (root / rel).read_bytes() if root else None
-            except OSError:
-                data = None
-            self._digests[resource] = hashlib.sha256(data).hexdigest() if data else None
-        return self._digests[resource]
+        try:
+            return self.file_digest(resource)
+        except OSError:
+            return None
+
+    def file_digest(self, resource: str) -> str:
+        """As `digest`, but a file that cannot be read raises OSError (with its reason)."""
+        name, _, rel = resource.partition(":")
+        if name not in self.roots:
+            raise FileNotFoundError(f"no folder is named {name!r}")
+        return self._files(self.roots[name] / rel, resource)
 
     def pages(self, page: str) -> int | None:
         """How many pages the cached PDF of `page` has, if its entry says."""
@@ -130,7 +134,7 @@ class PdfCache:
         self._cache.prune()
 
     def save(self) -> None:
-        self._cache.save()
+        self._cache.save(files=dict(sorted(self._files.seen.items())))
 
 
 def _file_name(page: str) -> str:

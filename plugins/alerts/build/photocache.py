@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 
 from alerts.build.cache import Cache
+from alerts.build.filedigests import FileDigests
 from alerts.build.files import link_or_copy
 
 #: Change when the published encoding changes, so old copies are not reused.
@@ -27,26 +28,13 @@ class PhotoCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self._cache = Cache(self.folder, "photos", VERSION)
-        self._digests: dict[Path, str] = {}
-        # {path: [size, mtime_ns, inode, digest]}: a photo that is still the file it was
-        # is not read again to learn its digest (a site's photos are hundreds of MB).
-        self._known = self._cache.section("stats")
-        self._stats: dict[str, list] = {}
+        # A photo that is still the file it was is not read again to learn its digest
+        # (a site's photos are hundreds of MB).
+        self._digests = FileDigests(self._cache.section("stats"))
         self.encoded = self.reused = 0
 
     def digest(self, source: Path) -> str:
-        if source not in self._digests:
-            st = source.stat()
-            stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-            known = self._known.get(str(source))
-            if isinstance(known, list) and len(known) == 4 and known[:3] == stamp \
-                    and isinstance(known[3], str):
-                digest = known[3]
-            else:
-                digest = hashlib.sha256(source.read_bytes()).hexdigest()
-            self._digests[source] = digest
-            self._stats[str(source)] = [*stamp, digest]
-        return self._digests[source]
+        return self._digests(source)
 
     def known(self, source: Path) -> tuple[str, int, int] | None:
         """(format, width, height) of a photo with these bytes that checked out before."""
@@ -76,4 +64,4 @@ class PhotoCache:
     def save(self) -> None:
         """Write the manifest and forget photos this build no longer uses."""
         self._cache.prune()
-        self._cache.save(stats=dict(sorted(self._stats.items())))
+        self._cache.save(stats=dict(sorted(self._digests.seen.items())))

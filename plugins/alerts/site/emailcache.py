@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from alerts.build.cache import Cache, code_digest
+from alerts.build.filedigests import FileDigests
 from alerts.build.files import link_or_copy, write_atomic
 
 #: Bump when what a cached email holds changes; the plugin's code is hashed in below.
@@ -39,11 +40,16 @@ class EmailCache:
         self._cache = Cache(folder, "email", FORMAT)
         self.shared = hashlib.sha256(
             (code_fingerprint() + json.dumps(shared, sort_keys=True)).encode()).hexdigest()
+        # The pages' digests, by their place in the site: the output is another staging
+        # folder every build, and a page carried from the last build is not read again.
+        self._pages = FileDigests(self._cache.section("pages"))
         self.rendered = self.reused = 0
 
-    def key(self, page: bytes, tagged: tuple[str, ...]) -> str:
+    def key(self, page: Path, name: str, tagged: tuple[str, ...]) -> str:
+        """The key of the email of the alert whose page is the file `page`, at `name` in
+        the site."""
         digest = hashlib.sha256(self.shared.encode())
-        digest.update(hashlib.sha256(page).digest())
+        digest.update(self._pages(page, name).encode())
         digest.update(json.dumps(tagged).encode())
         return digest.hexdigest()
 
@@ -70,4 +76,4 @@ class EmailCache:
     def finish(self) -> None:
         """Drop the editions this build did not use, and save the manifest."""
         self._cache.prune()
-        self._cache.save()
+        self._cache.save(pages=dict(sorted(self._pages.seen.items())))

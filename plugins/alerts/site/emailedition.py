@@ -134,9 +134,10 @@ def write_email_editions(state) -> None:
     for alert in [*state.alerts, *state.drafts]:
         folder = alert.url
         files = (output / state.urls.email_html(folder), output / state.urls.email_text(folder))
-        page = (output / state.urls.page_file(folder)).read_bytes()
+        page = state.urls.page_file(folder)
         tagged = alert.tagged
-        key = kept.key(page, (tagged.title, tagged.summary, tagged.body) if tagged else ())
+        key = kept.key(output / page, page,
+                       (tagged.title, tagged.summary, tagged.body) if tagged else ())
         if kept.reuse(key, *files):
             continue
         for source, target in zip(kept.store(key, *edition.render(alert)), files, strict=True):

@@ -20,6 +20,7 @@ from PIL import features
 
 from alerts.build.cache import MANIFEST as MANIFEST  # the manifest's name, for tests and bench/
 from alerts.build.cache import Cache
+from alerts.build.filedigests import FileDigests
 from alerts.build.files import write_atomic
 from alerts.build.pools import WorkerPool
 from sharing.cards import draw as cards
@@ -68,24 +69,6 @@ def code_version() -> str:
         h.update(f"{lib}={features.version(lib)};".encode())
     h.update(PIL.__version__.encode())
     return h.hexdigest()
-
-
-class FileDigests:
-    """Content digests of photos, logos and fonts, re-read only when size or mtime changes."""
-
-    def __init__(self, known: dict | None = None) -> None:
-        self.known: dict[str, list] = dict(known or {})
-        self.seen: dict[str, list] = {}
-
-    def __call__(self, path: str) -> str:
-        st = os.stat(path)
-        entry = self.known.get(path)
-        if not isinstance(entry, list) or len(entry) != 3 \
-                or entry[:2] != [st.st_size, st.st_mtime_ns]:
-            with open(path, "rb") as f:
-                entry = [st.st_size, st.st_mtime_ns, hashlib.file_digest(f, "sha256").hexdigest()]
-        self.seen[path] = entry
-        return entry[2]
 
 
 def digest(job: CardJob, files: FileDigests) -> str:

@@ -1,0 +1,42 @@
+"""Content digests of files, read again only when a file is no longer the one it was.
+
+Photos, fonts, a PDF's print page and its QR code are hashed to key the work made from
+them (clean photos, cards, PDFs). Reading and hashing every one of them on every build
+costs more than the rest of an unchanged build, so each digest is kept with the file's
+size, modification time and inode, and trusted while all three are the same: a file
+edited or replaced gets another modification time, and a file written anew another
+inode. (A file rewritten in place within the same clock tick, keeping its size, is the
+one change this cannot see — the blind spot `make` has too.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+
+class FileDigests:
+    """sha256 digests of files, each learnt once a build. `known` is what an earlier
+    build's `seen` held; `seen` is every digest this build asked for, to keep for the
+    next."""
+
+    def __init__(self, known: dict | None = None) -> None:
+        self.known: dict[str, list] = known if isinstance(known, dict) else {}
+        self.seen: dict[str, list] = {}
+
+    def __call__(self, path: str | os.PathLike, name: str | None = None) -> str:
+        """The digest of the file at `path`, remembered under `name` (the path itself
+        unless given: a file in the staging folder has another path every build).
+        Raises OSError when the file cannot be read."""
+        name = os.fspath(path) if name is None else name
+        if name in self.seen:
+            return self.seen[name][3]
+        st = os.stat(path)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        entry = self.known.get(name)
+        if not (isinstance(entry, list) and len(entry) == 4 and entry[:3] == stamp
+                and isinstance(entry[3], str)):
+            with open(path, "rb") as handle:
+                entry = [*stamp, hashlib.file_digest(handle, "sha256").hexdigest()]
+        self.seen[name] = entry
+        return entry[3]
