@@ -66,15 +66,22 @@ class FontChain:
         gone = (ch for ch in text if self.font_for(ch) is None and needs_glyph(ch))
         return "".join(dict.fromkeys(gone))
 
-    def used(self, text: str) -> set[FontFile]:
+    def used(self, text: str) -> frozenset[FontFile]:
         """The fonts runs(text) would use, without building the runs."""
-        fonts, current = set(), None
-        for ch in text:
-            font = self.font_for(ch, current)
-            if font is not None and font is not current:
-                fonts.add(font)
-                current = font
-        return fonts
+        return _used(self, text)
+
+
+@lru_cache(maxsize=8192)
+def _used(chain: FontChain, text: str) -> frozenset[FontFile]:
+    # Cached: every card's key asks it of the card's text (sharing.cards.cache), and the
+    # devserver asks it of the same texts on every rebuild.
+    fonts, current = set(), None
+    for ch in text:
+        font = chain.font_for(ch, current)
+        if font is not None and font is not current:
+            fonts.add(font)
+            current = font
+    return frozenset(fonts)
 
 
 @lru_cache(maxsize=4096)
