@@ -17,10 +17,10 @@ from pelican.readers import MarkdownReader
 
 from alerts.authoring import frontmatter
 from alerts.authoring.deadline import scheduled
-from alerts.authoring.parse import Parsed, Parser, Stop, title_slug
+from alerts.authoring.parse import Parsed, Parser, Stop, refuse_outside_link, title_slug
 from alerts.build import state as buildstate
 from alerts.build.problems import AlertError
-from alerts.build.settings import alert_settings
+from alerts.build.settings import alerts_folder, within
 
 #: Metadata the parser gives as plain text and Pelican wants as its own objects.
 _PELICAN_OBJECTS = ("category", "tags", "authors")
@@ -89,18 +89,13 @@ class AlertReader(MarkdownReader):
 
     def _is_alert(self, source_path) -> bool:
         if getattr(self, "_alerts_dir", None) is None:  # once per build, not per file
-            content = os.path.abspath(self.settings["PATH"])
-            self._alerts_dir = os.path.normpath(
-                os.path.join(content, alert_settings(self.settings)["path"]))
-        return _within(os.path.abspath(source_path), self._alerts_dir)
+            self._alerts_dir = alerts_folder(self.settings)
+        return within(os.path.abspath(source_path), self._alerts_dir)
 
     def _refuse_outside_link(self, source_path) -> None:
-        real = os.path.realpath(source_path)
         if getattr(self, "_content_root", None) is None:  # once per build, not per file
             self._content_root = os.path.realpath(self.settings["PATH"])
-        if not _within(real, self._content_root):
-            raise Stop(1, "file", f"is a link to {real}, outside the content folder; "
-                       "copy the file into content/ instead of linking to it")
+        refuse_outside_link(os.path.realpath(source_path), self._content_root)
 
     def _read_native(self, source_path, text) -> Parsed:
         """A page with Pelican's `Key: value` header: Pelican reads it, we clean the body."""
@@ -115,9 +110,3 @@ class AlertReader(MarkdownReader):
             metadata.get("url") or parser.page_url(slug))
         return result
 
-
-def _within(path: str, folder: str) -> bool:
-    """Whether the absolute `path` is `folder` or inside it (both normalised, as abspath
-    and realpath give them), as Path.is_relative_to answers."""
-    folder = folder.rstrip(os.sep) or os.sep
-    return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)

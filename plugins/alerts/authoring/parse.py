@@ -31,7 +31,7 @@ from alerts.authoring.firstparagraph import first_paragraph
 from alerts.authoring.links import lookalike_warning
 from alerts.authoring.mailto import MAX_LENGTH
 from alerts.authoring.model import Alert, AlertImage
-from alerts.build.settings import alert_settings
+from alerts.build.settings import alert_settings, within
 
 #: What survives in a rendered body: text structure, links, images, tables.
 ALLOWED_TAGS = {
@@ -75,6 +75,14 @@ class Stop(Exception):
     def __init__(self, line, field, message):
         super().__init__(message)
         self.line, self.field, self.message = line, field, message
+
+
+def refuse_outside_link(real: str, content_root: str) -> None:
+    """Stop a file whose real path (symbolic links followed) is outside the content
+    folder's real path: a link would publish a file from elsewhere on the machine."""
+    if not within(real, content_root):
+        raise Stop(1, "file", f"is a link to {real}, outside the content folder; "
+                   "copy the file into content/ instead of linking to it")
 
 
 class Parser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -55,6 +56,20 @@ HOME_CLOSED = ("just-closed", "hidden")
 def alert_settings(settings: dict) -> dict:
     """ALERTS merged over DEFAULTS and checked, once per build (kept in the settings)."""
     return merged(settings, "ALERTS", DEFAULTS, _check)
+
+
+def alerts_folder(settings: dict) -> str:
+    """The folder alerts are read from (ALERTS["path"] under PATH), absolute and
+    normalised: a file is an alert when its absolute path is inside it."""
+    return os.path.normpath(os.path.join(os.path.abspath(settings["PATH"]),
+                                         alert_settings(settings)["path"]))
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether the absolute, normalised `path` is `folder` or inside it (as
+    Path.is_relative_to answers, on text)."""
+    folder = folder.rstrip(os.sep) or os.sep
+    return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)
 
 
 def reminder(settings: dict) -> timedelta | None:

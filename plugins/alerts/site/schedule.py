@@ -28,10 +28,10 @@ from pathlib import Path
 
 from alerts.authoring.deadline import scheduled, utc_stamp
 from alerts.authoring.model import Alert
-from alerts.authoring.parse import Parser, Stop
+from alerts.authoring.parse import Parser, Stop, refuse_outside_link
 from alerts.build.photocache import PhotoCache
 from alerts.build.problems import Problems, display_path
-from alerts.build.settings import alert_settings
+from alerts.build.settings import alerts_folder, within
 from alerts.site.urls import SiteURLs
 
 #: The kinds of moment, in the order they are listed when they fall on the same second.
@@ -103,7 +103,7 @@ def alert_files(settings: dict) -> list[Path]:
     """The alert files Pelican would read: under ARTICLE_PATHS and the alerts folder,
     Markdown, not excluded (ARTICLE_EXCLUDES) or ignored (IGNORE_FILES); sorted."""
     content = Path(settings["PATH"])
-    alerts_dir = Path(os.path.abspath(content / alert_settings(settings)["path"]))
+    alerts_dir = alerts_folder(settings)
     ignores = settings.get("IGNORE_FILES") or ()
     excluded = {Path(os.path.abspath(content / e)) for e in settings.get("ARTICLE_EXCLUDES") or ()}
     found = set()
@@ -113,7 +113,7 @@ def alert_files(settings: dict) -> list[Path]:
                        and not any(fnmatch.fnmatch(d, pattern) for pattern in ignores)]
             for name in files:
                 path = Path(os.path.abspath(Path(dirpath) / name))
-                if path.suffix.lower() in _EXTENSIONS and path.is_relative_to(alerts_dir) \
+                if path.suffix.lower() in _EXTENSIONS and within(str(path), alerts_dir) \
                         and not any(fnmatch.fnmatch(name, pattern) for pattern in ignores):
                     found.add(path)
     return sorted(found)
@@ -124,13 +124,11 @@ def read_alerts(settings: dict, now: datetime) -> tuple[list[Alert], Problems]:
     build would, and the problems of the others. Reads photos; writes nothing."""
     parser = Parser(settings, now=now, urls=SiteURLs(settings),
                     photos=PhotoCache(Path(settings["CACHE_PATH"]) / "photos"))
-    content = Path(settings["PATH"]).resolve()
+    content = os.path.realpath(settings["PATH"])
     problems, alerts = Problems(), []
     for path in alert_files(settings):
         try:
-            if not path.resolve().is_relative_to(content):
-                raise Stop(1, "file", f"is a link to {path.resolve()}, outside the content "
-                           "folder; copy the file into content/ instead of linking to it")
+            refuse_outside_link(os.path.realpath(path), content)
             result = parser.parse(Parser.decode(path.read_bytes()), path, is_alert=True)
         except Stop as stop:
             problems.add(path, stop.line, stop.field, stop.message)
