@@ -75,29 +75,29 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
                 # A page carried from the last build is the file it was: its digest is
                 # known without reading it (alerts.build.filedigests).
                 page_digest = cache.file_digest("output:" + page_file)
+                # What the PDF sees of a page it saw before is known without parsing it.
+                prepared, seen = None, cache.prepared(url, page_digest)
+                if seen is None:
+                    prepared, seen = _read(page, page_digest)
+                key = job_key_of(document, seen, conf, origin, base_css)
+                pages = cache.pages(url)
+                fresh = cache.fresh(url, key) and (document.max_pages is None
+                                                   or pages is not None)
+                if not fresh and prepared is None:  # rendered from the page as it is
+                    prepared, seen = _read(page, page_digest)
+                    key = job_key_of(document, seen, conf, origin, base_css)
             except OSError as error:
                 problems.add(document.source, document.line, "pdf",
                              f"the page {page} could not be read ({error.strerror}), so "
                              f"{document.name} is not made; fix the template error "
                              "reported above it")
                 continue
-            # What the PDF sees of a page it saw before is known without parsing it again.
-            prepared, seen = None, cache.prepared(url, page_digest)
-            if seen is None:
-                prepared = prepare(page.read_bytes().decode("utf-8"))
-                seen = Seen(page_digest, _digest(prepared.html), prepared.links)
-            key = job_key_of(document, seen, conf, origin, base_css)
-            pages = cache.pages(url)
-            if cache.fresh(url, key) and (document.max_pages is None or pages is not None):
+            if fresh:
                 cache.saw(url, seen)  # the page's clock words may have changed: remember it
                 publish(cache.path(url), output_path / document.pdf)
                 _check_length(document, pages, problems)
                 stats.reused += 1
             else:
-                if prepared is None:  # rendered from the page as it is, keyed by that
-                    prepared = prepare(page.read_bytes().decode("utf-8"))
-                    seen = Seen(page_digest, _digest(prepared.html), prepared.links)
-                    key = job_key_of(document, seen, conf, origin, base_css)
                 job = make_job(document, prepared, conf, origin, roots, base_css,
                                cache.path(url), cache.folder / "print-photos", key)
                 renderer.submit(job, (key, seen))
@@ -125,6 +125,12 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
                 "(%.0f ms per PDF, %d workers)", stats.rendered, stats.reused,
                 stats.failed, stats.wall_ms, stats.ms_per_pdf, stats.workers)
     return stats
+
+
+def _read(page: Path, page_digest: str) -> tuple[Prepared, Seen]:
+    """The page as its PDF is made from it (sanitize.prepare), and what the PDF sees."""
+    prepared = prepare(page.read_bytes().decode("utf-8"))
+    return prepared, Seen(page_digest, _digest(prepared.html), prepared.links)
 
 
 def _check_length(document: Document, pages: int | None, problems) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class PdfCache:
         """As `digest`, but a file that cannot be read raises OSError (with its reason)."""
         name, _, rel = resource.partition(":")
         if name not in self.roots:
-            raise FileNotFoundError(f"no folder is named {name!r}")
+            raise FileNotFoundError(errno.ENOENT, f"no folder is named {name!r}")
         return self._files(self.roots[name] / rel, resource)
 
     def pages(self, page: str) -> int | None:
@@ -134,7 +135,7 @@ class PdfCache:
         self._cache.prune()
 
     def save(self) -> None:
-        self._cache.save(files=dict(sorted(self._files.seen.items())))
+        self._cache.save(files=self._files.seen)
 
 
 def _file_name(page: str) -> str:

@@ -163,6 +163,7 @@ class Pages:
         else:
             path = self.staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)  # never written through a link into the live site
             path.write_bytes(data)
             self.cache.put(name, {"key": key, "probes": [], "files": [name]})
         self._written[name] = [name]

@@ -1,12 +1,14 @@
 """Content digests of files, read again only when a file is no longer the one it was.
 
-Photos, fonts, a PDF's print page and its QR code are hashed to key the work made from
-them (clean photos, cards, PDFs). Reading and hashing every one of them on every build
-costs more than the rest of an unchanged build, so each digest is kept with the file's
-size, modification time and inode, and trusted while all three are the same: a file
-edited or replaced gets another modification time, and a file written anew another
-inode. (A file rewritten in place within the same clock tick, keeping its size, is the
-one change this cannot see — the blind spot `make` has too.)
+Photos (the photo cache), fonts, logos and photos (cards), a print page and the files it
+shows (PDFs) and an alert's page (its email edition) are hashed to key the work made from
+them. Reading and hashing every one of them on every build costs more than the rest of
+an unchanged build, so each digest is kept with the file's size, modification time and
+inode, and trusted while all three are the same: a file edited or written anew gets
+another modification time, a file renamed over it another inode. The change this cannot
+see is a file rewritten in place with the same size and its old modification time put
+back (as `cp -p` or `touch -r` can) — the blind spot make has too; the build's record of
+its inputs (alerts.build.unchanged) trusts the same three.
 """
 
 from __future__ import annotations

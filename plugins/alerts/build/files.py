@@ -66,8 +66,8 @@ def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
             os.link(source, target)
             return
         except FileExistsError:
-            # Removed, not written over: it may be a hard link shared with the live site
-            # or a cache, and a link over a link to the same file would leave both names.
+            # A link never replaces a file: the old name goes first. It is removed, never
+            # opened for writing, since it may be a hard link into the live site or a cache.
             os.unlink(target)
         except FileNotFoundError:
             if not os.path.exists(source):
@@ -75,7 +75,5 @@ def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
             os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
         except OSError:  # another file system, or links refused
             break
-    with suppress(FileNotFoundError):
-        os.unlink(target)
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    shutil.copyfile(source, target)
+    with replacing(target) as partial:  # a new file renamed over the name, whole
+        shutil.copyfile(source, partial)

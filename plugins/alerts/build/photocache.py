@@ -64,4 +64,4 @@ class PhotoCache:
     def save(self) -> None:
         """Write the manifest and forget photos this build no longer uses."""
         self._cache.prune()
-        self._cache.save(stats=dict(sorted(self._digests.seen.items())))
+        self._cache.save(stats=self._digests.seen)

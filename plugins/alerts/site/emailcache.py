@@ -76,4 +76,4 @@ class EmailCache:
     def finish(self) -> None:
         """Drop the editions this build did not use, and save the manifest."""
         self._cache.prune()
-        self._cache.save(pages=dict(sorted(self._pages.seen.items())))
+        self._cache.save(pages=self._pages.seen)
