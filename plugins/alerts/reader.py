@@ -64,6 +64,24 @@ class AlertReader(MarkdownReader):
                 metadata[key] = self.process_metadata(key, metadata[key])
         return result.content, metadata
 
+    def process_metadata(self, name, value):
+        """Pelican's objects for a metadata value (a date, Tags, a Category, Authors),
+        each made once a build: Pelican asks for them for every file (the date in its
+        name, the default category, its tags), and each Tag or Author slugifies its name
+        again. Equal text gives equal objects; lists are copied, so no file's list is
+        another's."""
+        try:
+            key = (name, value)
+            hash(key)
+        except TypeError:  # a value that is not text (a list from Pelican's header)
+            return super().process_metadata(name, value)
+        if getattr(self, "_processed", None) is None:  # the reader is made anew each build
+            self._processed = {}
+        if key not in self._processed:
+            self._processed[key] = super().process_metadata(name, value)
+        found = self._processed[key]
+        return list(found) if isinstance(found, list) else found
+
     def _kept(self, state, source_path, raw: bytes, is_alert: bool) -> Parsed:
         """The file's parse: kept from an earlier build when nothing it depends on
         changed (alerts.build.parsecache), else parsed now (raises Stop)."""
