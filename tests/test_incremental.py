@@ -149,6 +149,10 @@ def _inodes(folder: Path) -> dict[str, int]:
             for p in folder.rglob("*") if p.is_file()}
 
 
+def _folders(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir())
+
+
 def _pages_line(caplog) -> tuple[int, int]:
     found = [re.fullmatch(r"alerts: pages: (\d+) rendered, (\d+) carried", r.getMessage())
              for r in caplog.records]
@@ -169,6 +173,7 @@ def test_incremental_build_writes_what_a_cold_build_writes(case, tmp_path, caplo
     second = build_site(root, {}, **options)
     assert second.result.ok, second.messages()
     incremental = snapshot(second.output)
+    incremental_folders = _folders(second.output)
     after = _inodes(second.output)
     kept = _pages_line(caplog)[1]
     assert kept > 0 or case in ("settings_edit",), "nothing was carried"
@@ -182,6 +187,8 @@ def test_incremental_build_writes_what_a_cold_build_writes(case, tmp_path, caplo
     assert sorted(incremental) == sorted(expected)
     differ = [name for name in expected if incremental[name] != expected[name]]
     assert differ == [], f"the incremental build wrote other bytes in {differ}"
+    # The folders made ahead for carried files (alerts.build.folders): none left empty.
+    assert incremental_folders == _folders(cold.output)
 
     for name in rendered:
         assert before.get(name) != after[name], f"{name} was carried, not rendered"

@@ -23,15 +23,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2.meta
 
 from alerts.authoring import deadline
 from alerts.build.cache import Cache
+from alerts.build.config import CHECK_ONLY
 from alerts.build.files import link_or_copy
 from alerts.build.fingerprint import Fingerprints, Uncarryable, build_digest
+from alerts.build.folders import FoldersAhead
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,9 @@ class Pages:
         # The same folders as text: joined with os.path for each of ten thousand files.
         self._previous = os.fspath(previous) if previous is not None else None
         self._staging = os.fspath(staging)
+        self._folders = None
+        if previous is not None and not settings.get(CHECK_ONLY):
+            self._folders = FoldersAhead(self._staging, _folders_of(self.cache.entries))
         self.settings = settings
         self.fingerprints = Fingerprints(settings)
         self.verify = verifying()
@@ -84,7 +91,7 @@ class Pages:
         parts = [self.shape, template.name or "", sources]
         try:
             parts += [f"{k}={fp(v)}" for k, v in sorted(call.items())]
-            for name in sorted(names | _paginated_sources(names)):
+            for name in _looked_up(names):
                 value = context.get(name, globals_.get(name, _MISSING))
                 if value is not _MISSING:
                     parts.append(f"{name}={fp(value)}")
@@ -224,6 +231,8 @@ class Pages:
         build that will not replace the live output (`keep` False: it failed, or it only
         checks) leaves the manifest as it was: it still describes that output."""
         logger.info("alerts: pages: %d rendered, %d carried", self.rendered, self.carried)
+        if self._folders is not None:
+            self._folders.finish()
         if not keep:
             return
         for page, files in self._written.items():
@@ -290,11 +299,23 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _paginated_sources(names: frozenset[str]) -> set[str]:
-    """Pelican's writer hands a template `articles_page`, `dates_paginator`… made from
+@lru_cache(maxsize=64)  # a handful of templates, asked for every page
+def _looked_up(names: frozenset[str]) -> tuple[str, ...]:
+    """The values a page's key covers for a template that reads `names`, in order.
+    Pelican's writer hands a template `articles_page`, `dates_paginator`… made from
     `articles` and `dates`: a template that reads those reads the lists."""
-    return {source for source in ("articles", "dates")
-            if any(n.startswith(source + "_") for n in names)}
+    sources = {source for source in ("articles", "dates")
+               if any(n.startswith(source + "_") for n in names)}
+    return tuple(sorted(names | sources))
+
+
+def _folders_of(entries: dict) -> Iterator[str]:
+    """The folders the last build wrote each page's files into."""
+    for record in entries.values():
+        files = record.get("files") if isinstance(record, dict) else None
+        for entry in files if isinstance(files, list) else ():
+            if isinstance(entry, list) and entry and isinstance(entry[0], str):
+                yield os.path.dirname(entry[0])
 
 
 def _same_file(folder: str, entry) -> bool:
