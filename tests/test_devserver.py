@@ -227,3 +227,28 @@ def test_config_files_are_the_settings_and_what_they_import(tmp_path):
     expected = {tmp_path / name for name in ("pelicanconf.py", "publishconf.py", "local.py")}
     assert config_files(tmp_path / "publishconf.py") == expected
     assert config_files(tmp_path / "pelicanconf.py") == expected - {tmp_path / "local.py"}
+
+
+def test_a_rebuild_runs_without_the_collector_and_gives_it_back(tmp_path, monkeypatch):
+    """The devserver's builds pause Python's cycle collector (its full passes over a large
+    site's objects would delay the reload); it runs again after every build, even one
+    that raised."""
+    import argparse
+    import gc
+
+    import alerts.__main__ as cli
+
+    seen = []
+
+    def failing_build(settings):
+        seen.append(gc.isenabled())
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "build", failing_build)
+    args = argparse.Namespace(settings=str(ROOT / "pelicanconf.py"), input=str(tmp_path),
+                              output=str(tmp_path / "out"), no_pdf=True, preview=True)
+    assert gc.isenabled()
+    result = cli._rebuild(args)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert not result.ok and "No space left on device" in result.failures[0]
