@@ -175,7 +175,9 @@ def _load(d: dict, m: dict) -> str:
 
 
 def _code(code: dict | None) -> str:
-    if not code or code["before"] == code["after"]:
+    # The code and theme, not the commit: a commit of the README during a run times the
+    # same code.
+    if not code or code["before"]["tree_sha256"] == code["after"]["tree_sha256"]:
         return ""
     return ("The plugins or theme changed while these builds ran "
             f"({code['before']['tree_sha256']} → {code['after']['tree_sha256']}), so they did "

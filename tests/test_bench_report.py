@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from measure import Measurement
 from plan import LARGE, rows
-from report import markdown, summarize
+from report import _code, markdown, summarize
 from sites import Run, count_html, read_log
 from targets import edited_pages, growth
 
@@ -138,3 +138,11 @@ def test_the_report_has_a_row_per_build_with_its_counts_and_says_what_was_timed(
     assert "| 0 | 0 | not logged |" in text  # the large size's no-change build
     assert "plan of 100" in text and f"plan of {LARGE}" in text
     assert "event stream announced the new build 2.40 s after the save" in text
+
+
+def test_the_report_warns_of_a_code_change_during_a_run_not_of_a_new_commit():
+    state = {"commit": "a" * 40, "tree_sha256": "ba4bfdd3343484ca"}
+    readme_only = {"before": state, "after": {**state, "commit": "b" * 40}}
+    assert _code(readme_only) == ""
+    edited = {"before": state, "after": {**state, "tree_sha256": "0123456789abcdef"}}
+    assert "ba4bfdd3343484ca → 0123456789abcdef" in _code(edited)
