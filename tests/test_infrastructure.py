@@ -18,6 +18,7 @@ from alerts.build import config, files
 from alerts.build import state as buildstate
 from alerts.build.cache import MANIFEST, STALE_PARTIAL_SECONDS, Cache
 from alerts.build.filedigests import FileDigests
+from alerts.build.folders import FoldersAhead
 
 # -- write_atomic and replacing ---------------------------------------------------------
 
@@ -117,6 +118,37 @@ def test_link_or_copy_makes_the_folder_and_never_writes_through_a_shared_file(
 def test_link_or_copy_of_a_missing_file_says_so(tmp_path):
     with pytest.raises(FileNotFoundError):
         files.link_or_copy(tmp_path / "gone.pdf", tmp_path / "out" / "gone.pdf")
+
+
+def test_folders_made_ahead_hold_what_comes_and_vanish_when_nothing_does(tmp_path):
+    staging = tmp_path / "staging"
+    ahead = FoldersAhead(str(staging), ["alerts/a/embed", "alerts/gone/print", "/abs",
+                                        "../outside", ""])
+    waited = 0.0
+    while not (staging / "alerts" / "gone" / "print").is_dir() and waited < 30:
+        time.sleep(0.05)  # made by a helper process, not by this one
+        waited += 0.05
+    assert (staging / "alerts" / "gone" / "print").is_dir()
+    source = tmp_path / "page.html"
+    source.write_bytes(b"page")
+    files.link_or_copy(source, staging / "alerts" / "a" / "embed" / "index.html")
+    ahead.finish()
+    assert sorted(str(p.relative_to(staging)) for p in staging.rglob("*")) == [
+        "alerts", "alerts/a", "alerts/a/embed", "alerts/a/embed/index.html"]
+    assert not (tmp_path / "outside").exists()
+
+
+def test_make_way_removes_a_file_or_an_empty_folder_but_not_a_full_one(tmp_path):
+    (tmp_path / "page").write_bytes(b"old")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "index.html").write_bytes(b"kept")
+    for name in ("page", "empty", "missing"):
+        files.make_way(tmp_path / name)
+        assert not (tmp_path / name).exists()
+    with pytest.raises(OSError):
+        files.make_way(tmp_path / "full")
+    assert (tmp_path / "full" / "index.html").read_bytes() == b"kept"
 
 
 def test_file_digests_read_a_file_again_only_when_it_is_another_file(tmp_path):

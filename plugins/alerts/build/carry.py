@@ -33,7 +33,7 @@ import jinja2.meta
 from alerts.authoring import deadline
 from alerts.build.cache import Cache
 from alerts.build.config import CHECK_ONLY
-from alerts.build.files import link_or_copy
+from alerts.build.files import link_or_copy, make_way
 from alerts.build.fingerprint import Fingerprints, Uncarryable, build_digest
 from alerts.build.folders import FoldersAhead
 
@@ -170,7 +170,7 @@ class Pages:
         else:
             path = self.staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.unlink(missing_ok=True)  # never written through a link into the live site
+            make_way(path)  # never written through a link into the live site
             path.write_bytes(data)
             self.cache.put(name, {"key": key, "probes": [], "files": [name]})
         self._written[name] = [name]

@@ -53,6 +53,22 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, fsync: bool = Fa
             os.fsync(handle.fileno())
 
 
+def make_way(path: str | os.PathLike) -> None:
+    """Remove what is at `path` before a new file is put there: a file (removed, never
+    written into: it may be a hard link into the live site or a cache), or an empty
+    folder made ahead for files that no longer come (alerts.build.folders: a page whose
+    address was the last build's folder). A folder with files in it stays, and the write
+    then fails naming it."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:  # a folder: EISDIR on Linux, EPERM elsewhere
+        if not os.path.isdir(path):
+            raise
+        os.rmdir(path)
+
+
 def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
     """Put `source` at `target`, replacing what is there: a hard link where the file system
     allows one (no bytes copied), else a copy (another file system, or links refused).
@@ -65,10 +81,8 @@ def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
         try:
             os.link(source, target)
             return
-        except FileExistsError:
-            # A link never replaces a file: the old name goes first. It is removed, never
-            # opened for writing, since it may be a hard link into the live site or a cache.
-            os.unlink(target)
+        except FileExistsError:  # a link never replaces a file: the old name goes first
+            make_way(target)
         except FileNotFoundError:
             if not os.path.exists(source):
                 raise

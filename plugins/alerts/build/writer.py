@@ -8,12 +8,12 @@ noting which files the render wrote.
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 from pelican.writers import Writer
 
 from alerts.build import state as buildstate
+from alerts.build.files import make_way
 
 
 class CarryingWriter(Writer):
@@ -60,8 +60,7 @@ class CarryingWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if filename not in self._overridden_files:
             # A new file, never the one there: that may be a hard link into the live site.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(filename)
+            make_way(filename)
         handle = super()._open_w(filename, encoding, override)
         if self._opened is not None:
             self._opened.append(handle.name)
