@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -22,6 +23,13 @@ from alerts.authoring.model import Action, Alert
 from alerts.build.staging import BuildResult, build, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The Ctrl-C tests send SIGINT to the builds and devservers they start, as a terminal
+# does. A shell that runs `make test` in the background (`make test &` in a script)
+# leaves SIGINT ignored, and a started program inherits that and would never hear the
+# Ctrl-C; with a handler here instead, each program starts with the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 NEW_YORK = ZoneInfo("America/New_York")
 
