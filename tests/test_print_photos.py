@@ -4,6 +4,7 @@ and the printed page looks the same as when WeasyPrint resampled it."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 
 import pytest
@@ -112,6 +113,28 @@ def test_the_resized_copy_is_made_once_and_follows_the_photo(tmp_path, monkeypat
     assert ImageChops.difference(before, _pdf_page(site, tmp_path / "after")).getbbox()
 
 
+def test_a_copy_no_kept_pdf_embeds_is_removed(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="printpdf")
+    folder = tmp_path / "cache" / "pdfs" / "print-photos"
+    assert _build(tmp_path).result.ok
+    [first] = folder.iterdir()
+    # The PDF reused: its copy stays, and another build's file being written is left be.
+    (folder / "other.jpg.part").write_bytes(b"")
+    caplog.clear()
+    assert _build(tmp_path).result.ok
+    assert "pdf: 0 rendered, 1 reused" in caplog.text
+    assert sorted(p.name for p in folder.iterdir()) == sorted([first.name,
+                                                                "other.jpg.part"])
+    (folder / "other.jpg.part").unlink()
+    # A new photo: only the copy the new PDF embeds is left.
+    assert _build(tmp_path, seed=7).result.ok
+    [second] = folder.iterdir()
+    assert second.name != first.name and second.name.endswith("-1440x900.jpg")
+    # A photo small enough to print as it is: no copy at all.
+    assert _build(tmp_path, photo_size=(600, 375)).result.ok
+    assert list(folder.iterdir()) == []
+
+
 def _pdf_page(site, stem) -> Image.Image:
     subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", str(_pdf(site)),
                     str(stem)], check=True)
@@ -121,7 +144,7 @@ def _pdf_page(site, stem) -> Image.Image:
 
 def test_the_printed_page_looks_as_when_weasyprint_resampled(tmp_path, monkeypatch):
     ours = _pdf_page(_build(tmp_path / "ours"), tmp_path / "ours-page")
-    monkeypatch.setattr(render, "fit_print_size", lambda *args: 0)  # WeasyPrint resamples
+    monkeypatch.setattr(render, "fit_print_size", lambda *args: ())  # WeasyPrint resamples
     theirs = _pdf_page(_build(tmp_path / "theirs"), tmp_path / "theirs-page")
     assert ours.size == theirs.size
     difference = ImageChops.difference(ours, theirs)

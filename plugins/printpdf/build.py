@@ -99,7 +99,7 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
                 stats.reused += 1
             else:
                 job = make_job(document, prepared, conf, origin, roots, base_css,
-                               cache.path(url), cache.folder / "print-photos", key)
+                               cache.path(url), cache.photos, key)
                 renderer.submit(job, (key, seen))
         stats.workers = renderer.used
         for job, (key, seen), result in renderer.results():
@@ -107,7 +107,8 @@ def build_pdfs(alerts, settings: dict, output_path: Path, problems,
             for warning in result.warnings:
                 logger.debug("pdf: %s: WeasyPrint: %s", document.source, warning)
             if result.ok:
-                cache.store(job.page, key, result.resources, pages=result.pages, seen=seen)
+                cache.store(job.page, key, result.resources, pages=result.pages, seen=seen,
+                            photos=result.photos)
                 publish(cache.path(job.page), output_path / document.pdf)
                 _check_length(document, result.pages, problems)
                 stats.rendered += 1

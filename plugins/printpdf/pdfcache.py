@@ -15,8 +15,11 @@ from alerts.build.files import link_or_copy
 
 #: Bump when the cache layout changes; the plugin's own code is hashed in automatically.
 #: 2: PDFs are keyed by their page URL (translations have their own); 3: alerts.build.cache's
-#: manifest; 4: letters' PDFs, and each entry's page count; 5: what each PDF saw of its page.
-FORMAT = 5
+#: manifest; 4: letters' PDFs, and each entry's page count; 5: what each PDF saw of its page;
+#: 6: the print-size photos each PDF embedded.
+FORMAT = 6
+#: The subfolder of photos resized to their printed size (printphotos.py).
+PHOTOS = "print-photos"
 
 
 @cache  # once a process: its code and libraries do not change under it
@@ -46,8 +49,8 @@ class Seen:
 
 class PdfCache:
     """The folder of cached PDFs (alerts.build.cache), one file per page (an alert's, a
-    letter's), each entry with the key it was made from, its size, its number of pages and
-    the digests of the files it read."""
+    letter's), each entry with the key it was made from, its size, its number of pages,
+    the digests of the files it read and the print-size photos it embedded."""
 
     def __init__(self, folder: Path, roots: dict[str, Path]) -> None:
         self.folder = Path(folder)
@@ -55,6 +58,11 @@ class PdfCache:
         self._cache = Cache(self.folder, "pdfs", FORMAT)
         # By resource name: the output root is another staging folder every build.
         self._files = FileDigests(self._cache.section("files"))
+
+    @property
+    def photos(self) -> Path:
+        """Where photos resized to their printed size are kept, for every PDF."""
+        return self.folder / PHOTOS
 
     @property
     def entries(self) -> dict[str, dict]:
@@ -100,10 +108,11 @@ class PdfCache:
         return count if isinstance(count, int) and not isinstance(count, bool) else None
 
     def store(self, page: str, key: str, resources: dict[str, str], *,
-              pages: int | None = None, seen: Seen | None = None) -> None:
+              pages: int | None = None, seen: Seen | None = None,
+              photos: tuple[str, ...] = ()) -> None:
         size = self.path(page).stat().st_size
         self._cache.put(page, {"key": key, "size": size, "pages": pages,
-                               "resources": resources})
+                               "resources": resources, "photos": list(photos)})
         if seen is not None:
             self.saw(page, seen)
 
@@ -128,11 +137,19 @@ class PdfCache:
         self._cache.drop(page)
 
     def prune(self, pages: set[str]) -> None:
-        """Drop the PDFs of pages that no longer exist, so the cache does not grow forever."""
+        """Drop the PDFs of pages that no longer exist, and the print-size photos no PDF
+        left embeds (a replaced photo, a changed layout), so the cache does not grow
+        forever."""
         for page in pages:
             self._cache.get(page)
             self._cache.use(_file_name(page))
         self._cache.prune()
+        embedded = set()
+        for entry in self._cache.entries.values():
+            photos = entry.get("photos") if isinstance(entry, dict) else None
+            if isinstance(photos, list):
+                embedded.update(name for name in photos if isinstance(name, str))
+        self._cache.prune_folder(PHOTOS, embedded)
 
     def save(self) -> None:
         self._cache.save(files=self._files.seen)

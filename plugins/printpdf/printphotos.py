@@ -1,7 +1,7 @@
 """Photos at the size the printed page shows them: each is resized once to PDF['image_dpi']
-at its laid-out size and kept on disk, so WeasyPrint embeds those bytes as they are
-instead of decoding and resampling the full photo in every PDF (about 76 ms a PDF for a
-1600 px photo).
+at its laid-out size and kept in the PDF cache while a kept PDF embeds it, so WeasyPrint
+embeds those bytes as they are instead of decoding and resampling the full photo in every
+PDF (about 76 ms a PDF for a 1600 px photo).
 
 The swap happens after layout, so the size is the one WeasyPrint itself laid out, whatever
 the page size, margins or print.css say. A resized photo keeps its aspect ratio and still
@@ -26,14 +26,15 @@ CSS_PX_PER_INCH = 96
 JPEG_QUALITY = 85
 
 
-def fit_print_size(document, dpi: float, folder: Path) -> int:
+def fit_print_size(document, dpi: float, folder: Path) -> tuple[str, ...]:
     """Give every photo in the laid-out `document` that has more pixels than `dpi` needs at
-    its laid-out size a copy of exactly that many, from `folder` or made there. Returns how
-    many photos were swapped."""
+    its laid-out size a copy of exactly that many, from `folder` or made there. Returns the
+    names of those copies in `folder`, which the PDF's cache entry keeps (pdfcache.py
+    removes the copies no kept PDF uses)."""
     from weasyprint.formatting_structure.boxes import ReplacedBox
     from weasyprint.images import RasterImage
 
-    swapped: dict[tuple[int, int, int], RasterImage] = {}
+    swapped: dict[tuple[int, int, int], tuple[str, RasterImage]] = {}
     for page in document.pages:
         for box in page._page_box.descendants():
             image = getattr(box, "replacement", None) if isinstance(box, ReplacedBox) else None
@@ -45,8 +46,8 @@ def fit_print_size(document, dpi: float, folder: Path) -> int:
             key = (id(image), *size)
             if key not in swapped:
                 swapped[key] = _resized(image, size, folder)
-            box.replacement = swapped[key]
-    return len(swapped)
+            box.replacement = swapped[key][1]
+    return tuple(sorted({name for name, _ in swapped.values()}))
 
 
 def _target_size(image, width_px: float, height_px: float, dpi: float):
@@ -60,7 +61,8 @@ def _target_size(image, width_px: float, height_px: float, dpi: float):
 
 
 def _resized(image, size: tuple[int, int], folder: Path):
-    """A RasterImage of the same photo at `size`, from the cache folder or made into it."""
+    """The name of the copy of the photo at `size` in the cache folder, and a RasterImage
+    of it, from the folder or made into it."""
     from weasyprint.images import RasterImage
 
     source = image.image_data.data
@@ -72,8 +74,9 @@ def _resized(image, size: tuple[int, int], folder: Path):
     except FileNotFoundError:
         data = _encode(source, size, jpeg)
         write_atomic(path, data)  # two workers making the same copy write the same bytes
-    return RasterImage(Image.open(io.BytesIO(data)), f"{image.id}-{size[0]}x{size[1]}", data,
-                       orientation="none", options={**_options(image), "dpi": None})
+    return path.name, RasterImage(
+        Image.open(io.BytesIO(data)), f"{image.id}-{size[0]}x{size[1]}", data,
+        orientation="none", options={**_options(image), "dpi": None})
 
 
 def _encode(source: bytes, size: tuple[int, int], jpeg: bool) -> bytes:

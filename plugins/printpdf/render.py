@@ -44,6 +44,7 @@ class Result:
     error: str = ""
     hint: str = ""
     warnings: list[str] = field(default_factory=list)
+    photos: tuple[str, ...] = ()  # the print-size copies it embedded (printphotos.py)
 
 
 def init_worker() -> None:
@@ -108,8 +109,9 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
                   *[sheet for sheet in links if sheet is not None],
                   styles.user_sheet(job.page_css, job.origin, fonts)]
         document = html.render(font_config=fonts, stylesheets=sheets, **job.options)
+        photos = ()
         if job.options["dpi"]:
-            fit_print_size(document, job.options["dpi"], Path(job.photos))
+            photos = fit_print_size(document, job.options["dpi"], Path(job.photos))
         _apply_metadata(document, job.metadata)
         _no_attachments(document)
         pdf = document.write_pdf(**job.options)
@@ -128,7 +130,7 @@ def _render(job: Job, start: float, collect: Collect) -> Result:
     write_atomic(job.target, pdf)  # a crash never leaves half a PDF in the cache
     warnings = [r.getMessage() for r in collect.records]
     return Result(job.page, True, _ms(start), dict(sorted(fetcher.fetched.items())),
-                  pages=len(document.pages), warnings=warnings)
+                  pages=len(document.pages), warnings=warnings, photos=photos)
 
 
 def _harmless(message: str) -> bool:

@@ -11,7 +11,8 @@ record holds and may keep other sections beside "entries".
   read at all: the cache starts empty and the next save writes a good one. Files are
   then reused only where their name alone proves what they hold.
 - `prune` forgets every entry and removes every file this build did not use, so the
-  folder holds one build's worth of work and never grows without bound.
+  folder holds one build's worth of work and never grows without bound; a kind that
+  keeps files in a subfolder prunes it with `prune_folder` (the PDFs' print-size photos).
 - Files and the manifest are written whole or not at all (alerts.build.files), so a killed
   build leaves a cache the next build can trust.
 """
@@ -100,14 +101,12 @@ class Cache:
     def prune(self) -> None:
         """Forget the entries and remove the files this build did not use."""
         self.entries = {k: v for k, v in self.entries.items() if k in self._used_entries}
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.name == MANIFEST or path.name in self._used_files or not path.is_file():
-                continue
-            if path.name.endswith(PARTIAL) and not _stale(path):
-                continue  # being written by another build that shares this cache
-            path.unlink(missing_ok=True)
+        _remove_files(self.folder, {MANIFEST} | self._used_files)
+
+    def prune_folder(self, subfolder: str, keep: set[str]) -> None:
+        """Remove the files of `subfolder` not named in `keep`: a kind that keeps files
+        there says which its kept entries still need."""
+        _remove_files(self.folder / subfolder, keep)
 
     def save(self, **sections) -> None:
         """Write the manifest: the entries, and any other sections the kind keeps."""
@@ -119,6 +118,19 @@ class Cache:
             return  # what the manifest already says: a build that changed nothing writes none
         write_atomic(self.manifest_path, text)
         self._text = text
+
+
+def _remove_files(folder: Path, keep: set[str]) -> None:
+    """Remove each file of `folder` (not its subfolders) not named in `keep`, except the
+    temporary file of a build still writing it."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.name in keep or not path.is_file():
+            continue
+        if path.name.endswith(PARTIAL) and not _stale(path):
+            continue  # being written by another build that shares this cache
+        path.unlink(missing_ok=True)
 
 
 def _stale(path: Path) -> bool:
