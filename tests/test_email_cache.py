@@ -79,7 +79,7 @@ def test_an_edited_email_stylesheet_renders_every_email_again(build, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     build(settings={"THEME": str(theme)})
-    css = theme / "static" / "css" / "email.css"
+    css = theme / "templates" / "email.css"
     css.write_text(css.read_text("utf-8") + "\nh1 { letter-spacing: 1px; }\n", "utf-8")
     site, counts = build(settings={"THEME": str(theme)})
     assert counts == (2, 0)

@@ -152,6 +152,14 @@ def test_sample_web_pages_never_carry_a_merge_tag_and_the_email_does(sample):
     assert "Dear [[First_Name]]" in raw and "Dear [[First_Name]]" in text
 
 
+def test_the_emails_stylesheet_is_inlined_and_not_published(sample):
+    _, raw, _ = edition(sample, "alerts/ask-your-representative-to-sign-the-letter-on-"
+                                "human-rights-in-mexico/")
+    assert 'style="' in raw and "<style" not in raw and "<link" not in raw
+    assert sorted(p.name for p in (sample.output / "theme" / "css").iterdir()) == [
+        "embed.css", "fediverse.css", "letter.css", "print.css", "search.css", "site.css"]
+
+
 def test_published_pages_have_no_copy_button(sample):
     for url in sample_pages(sample):
         page = sample.html(url + "index.html")

@@ -2,7 +2,7 @@
 to paste into an email tool.
 
 The HTML is made for email clients, not browsers: a 600 px table layout that narrows on
-a phone without media queries, every style inlined from theme/static/css/email.css (by
+a phone without media queries, every style inlined from theme/templates/email.css (by
 css-inline; no <style> or <link> is left), each action a "bulletproof" button (a table
 cell with a background and a padded link, which Outlook draws too), the photo at an
 absolute address with its size and alt text, the deadline in words, and "View this alert
@@ -56,7 +56,7 @@ DEFAULTS = {
 }
 
 #: The stylesheet inlined into every email.html; it is not published as a file.
-STYLESHEET = Path("static") / "css" / "email.css"
+STYLESHEET = Path("templates") / "email.css"
 
 register_strings({
     "en": {"email_view_online": "View this alert online",
