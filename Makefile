@@ -4,7 +4,8 @@
 PY ?= python3
 VENV ?= $(CURDIR)/.venv
 PYTHON := $(VENV)/bin/python
-SITE := PYTHONPATH=$(CURDIR)/plugins $(PYTHON) -m alerts
+# V=1 (`make html V=1`): log the build's progress, and the traceback where code failed.
+SITE := PYTHONPATH=$(CURDIR)/plugins $(PYTHON) -m alerts$(if $(V), -v)
 
 INPUTDIR ?= $(CURDIR)/content
 OUTPUTDIR ?= $(CURDIR)/output

@@ -22,8 +22,8 @@ from datetime import datetime
 from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
+from alerts.build import faults, unchanged
 from alerts.build import state as buildstate
-from alerts.build import unchanged
 from alerts.build.carry import verifying
 from alerts.build.config import (
     CHECK_ONLY,
@@ -34,7 +34,7 @@ from alerts.build.config import (
     settings_file,
 )
 from alerts.build.pipeline import plugin_names
-from alerts.build.problems import AlertError, Problem
+from alerts.build.problems import AlertError, Problem, display_path
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
     """The build's result, and the warnings it logged that the terminal shows."""
     from pelican import Pelican
 
-    counter = _ErrorCounter()
+    counter = _ErrorCounter(settings["PATH"])
     logged = unchanged.Logged(QuietSkippedFiles())
     root = logging.getLogger()
     root.addHandler(counter)
@@ -152,11 +152,13 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
     except ConfigError as exc:
         failures.append(str(exc))
     except Exception as exc:  # a template or plugin failure must still fail the build
-        logger.debug("build failed", exc_info=True)
-        failures.append(f"{type(exc).__name__}: {exc}")
+        faults.log_traceback(exc, "where the build failed")
+        failures.append(faults.describe(exc))
     finally:
         root.removeHandler(counter)
         root.removeHandler(logged)
+    for error, about in counter.faults:
+        faults.log_traceback(error, about)
     try:
         state = buildstate.current()
     except RuntimeError:  # Pelican failed before the plugin started
@@ -178,14 +180,25 @@ def _forget_logged_warnings() -> None:
 
 
 class _ErrorCounter(logging.Handler):
-    """Collects ERROR records that are not about a file whose problems are recorded."""
+    """Collects ERROR records that are not about a file whose problems are recorded. A
+    file that made the code fail (Pelican's "Could not process", logged inside its
+    `except` without the exception) is named by its path, with the exception."""
 
-    def __init__(self) -> None:
+    def __init__(self, content: str) -> None:
         super().__init__(logging.ERROR)
+        self.content = content
         self.messages: list[str] = []
+        self.faults: list[tuple[BaseException, str]] = []  # logged with -v afterwards
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not _about_recorded_file(record):
+        if _about_recorded_file(record):
+            return
+        error = sys.exc_info()[1] or (record.exc_info[1] if record.exc_info else None)
+        if record.msg == "Could not process %s" and record.args and error is not None:
+            path = display_path(os.path.join(self.content, str(record.args[0])))
+            self.messages.append(f"{path}: could not be read: {faults.describe(error)}")
+            self.faults.append((error, f"where reading {path} failed"))
+        else:
             self.messages.append(record.getMessage().splitlines()[0])
 
 
