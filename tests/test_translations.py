@@ -154,6 +154,23 @@ def test_the_listing_shows_the_version_in_the_sites_language(tmp_path):
     assert item.select_one("h2 a")["href"].endswith(f"/{BASE}en/")
 
 
+def test_a_translations_own_tags_are_words_not_links_to_missing_pages(tmp_path):
+    """Tag pages list the published originals: a word only a translation is tagged with
+    has no page, so its page shows it unlinked; a tag that has a page is linked."""
+    english = ENGLISH.replace("targets:", "tags: [health]\ntargets:", 1)
+    spanish = SPANISH.replace("targets:", "tags: [salud, health]\ntargets:", 1)
+    site = build_site(tmp_path, {"alerts/clinic.md": english, "alerts/clinic.es-mx.md": spanish})
+    assert site.result.ok, site.messages
+    for url, linked, words in ((BASE, ["health"], "health"),
+                               (f"{BASE}es-MX/", ["health"], "salud, health")):
+        tags = site.alert(url.removeprefix("alerts/").rstrip("/")).select_one("p.tags")
+        assert [a.get_text() for a in tags.select("a")] == linked, url
+        assert tags.get_text().endswith(": " + words), url
+        for link in tags.select("a"):
+            page = (site.output / url / link["href"]).resolve() / "index.html"
+            assert page.is_file(), (url, link["href"])
+
+
 # -- what cannot be published ---------------------------------------------------------
 
 def _problems(site) -> list[str]:

@@ -60,6 +60,9 @@ def sort_alerts(generator) -> None:
         "closed_alerts": closed,
         "won_alerts": outcomes.won(closed),
         "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
+        # The tags that have a page: a translation's or a draft's own tag words have
+        # none (tag pages list published originals), so its page shows them unlinked.
+        "tag_pages": frozenset(tag.url for tag in generator.tags),
     })
 
 
