@@ -90,7 +90,10 @@ def page_css(conf: dict, site_name: str, address: str, lang: str | None) -> str:
             f"margin: {conf['margins']} !important;\n"
             f"  @top-left {{ content: {css_string(site_name)}; }}\n"
             f"  @bottom-left {{ content: {css_string(address)}; }}\n"
-            f"  @bottom-right {{ content: {counter}; }}\n}}\n")
+            f"  @bottom-right {{ content: {counter}; }}\n}}\n"
+            # The first page opens with the site's name itself (print.css): the running
+            # header starts on the second.
+            "@page :first { @top-left { content: none; } }\n")
 
 
 def letter_page_css(conf: dict) -> str:
