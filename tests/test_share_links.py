@@ -110,7 +110,8 @@ def test_email_link_has_subject_and_a_body_with_the_link():
     assert url.startswith("mailto:?")
     assert "+" not in url  # mailto: reads '+' as a plus sign, so spaces must be %20
     assert query(url) == {"subject": ["Save the park"],
-                          "body": [f"Call the council before Friday!\n\n{PAGE}"]}
+                          "body": [f"Call the council before Friday!\r\n\r\n{PAGE}"]}
+    assert "%0D%0A%0D%0A" in url  # RFC 6068: line breaks are CRLF
 
 
 def test_share_text_falls_back_to_the_title():

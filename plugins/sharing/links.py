@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
+from alerts.authoring import mailto
 from alerts.authoring.links import with_utm
 from alerts.site.i18n import t
 from alerts.site.urls import DEFAULTS as URL_DEFAULTS
@@ -131,7 +132,8 @@ def reddit(share: Share, link: str) -> str:
 
 @network("email", "email", label_key="share_by_email")
 def email(share: Share, link: str) -> str:
-    return _query("mailto:", {"subject": share.title, "body": f"{share.text}\n\n{link}"})
+    # Line breaks as CRLF (%0D%0A), as RFC 6068 asks, like every mailto: on the site.
+    return mailto.compose((), share.title, f"{share.text}\n\n{link}")
 
 
 def tagged(url: str, network_id: str, campaign: str) -> str:
