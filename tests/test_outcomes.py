@@ -6,6 +6,7 @@ published schema); and every inconsistency as a `path:line: field:` error."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import jsonschema
@@ -177,6 +178,21 @@ def test_feeds_are_discoverable_from_every_page(site):
             f"{SITE}/feeds/alerts.json")
         assert head.find("link", type="application/atom+xml")["href"] == (
             f"{SITE}/feeds/alerts.atom.xml")
+
+
+def test_a_preview_feeds_links_lead_to_its_pages(tmp_path):
+    """No SITEURL: each address starts at the root, so a reader resolving it against the
+    feed's own address (…/feeds/alerts.atom.xml) finds the page."""
+    built = build_site(tmp_path, {"alerts/open.md": OPEN})
+    assert built.result.ok, built.messages
+    served = "http://127.0.0.1:8000/feeds/"
+    atom = feedparser.parse((built.output / "feeds/alerts.atom.xml").read_bytes())
+    json_feed = json.loads((built.output / "feeds/alerts.json").read_text("utf-8"))
+    links = [entry.link for entry in atom.entries] + [i["url"] for i in json_feed["items"]]
+    assert len(links) == 6, links
+    for link in [*links, json_feed["home_page_url"], json_feed["feed_url"]]:
+        path = built.output / urlsplit(urljoin(served, link)).path.lstrip("/")
+        assert path.is_file() or (path / "index.html").is_file(), link
 
 
 def test_a_closed_alert_leaves_the_feeds_at_the_first_build_after(tmp_path):

@@ -57,7 +57,9 @@ class Feeds:
         self.urls = urls
 
     def absolute(self, path: str) -> str:
-        return f"{self.base}/{path}" if self.base else path
+        """The address of `path`; in a preview (no SITEURL) from the root of the site, as a
+        feed reader resolves a relative one against the feed's own address (feeds/)."""
+        return f"{self.base}/{path}" if self.base else f"/{path}"
 
     def entry_id(self, alert, fragment: str = "") -> str:
         return f"tag:{self.host},{alert.date:%Y-%m-%d}:/{alert.url}{fragment}"
