@@ -60,10 +60,21 @@ def sort_alerts(generator) -> None:
         "closed_alerts": closed,
         "won_alerts": outcomes.won(closed),
         "alert_targets": sorted(by_target.items(), key=lambda item: item[0].lower()),
-        # The tags that have a page: a translation's or a draft's own tag words have
-        # none (tag pages list published originals), so its page shows them unlinked.
-        "tag_pages": frozenset(tag.url for tag in generator.tags),
     })
+    _note_tag_pages(generator)
+
+
+def _note_tag_pages(generator) -> None:
+    """Give each alert the addresses of its tags that have a page (`tag_pages`): tag pages
+    list the published originals, so a translation's or a draft's own tag words have
+    none, and its page shows them unlinked. Kept on each alert rather than given to
+    every page once, so that a tag page coming or going renders again only the pages of
+    the alerts with that tag (alerts.build.carry)."""
+    with_pages = {tag.url for tag in generator.tags}
+    for kind in ("articles", "translations", "drafts", "drafts_translations"):
+        for article in getattr(generator, kind):
+            article.tag_pages = tuple(tag.url for tag in getattr(article, "tags", ())
+                                      if tag.url in with_pages)
 
 
 def list_words(items) -> str:
