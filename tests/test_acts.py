@@ -227,7 +227,13 @@ def test_a_long_email_warns_and_opens_with_the_subject_only(tmp_path):
 #: name → (alert text, expected "path:line: field: message" fragment)
 MISTAKES = {
     "bad-phone": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 202 22"),
-                  ":13: targets: '+1 202 22' has too few or too many digits"),
+                  ":13: targets: '+1 202 22' has too few digits for a phone number"),
+    "long-phone": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 202-225-79241"),
+                   ":13: targets: '+1 202-225-79241' has too many digits for a phone number"),
+    "no-area-code": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: 555-1234"),
+                     ":13: targets: '555-1234' is a local number without its area code, "
+                     "which a caller from elsewhere cannot dial; check it and write it with "
+                     "its country code"),
     "unused-area": (replace_once(ACT_ALERT, "phone: +1 202-225-7924", "phone: +1 999-555-1234"),
                     ":13: targets: '+1 999-555-1234' is not a number in use anywhere"),
     "letters-for-phone": (replace_once(ACT_ALERT, "phone: +44 20 7219 3000", "phone: call us"),

@@ -29,6 +29,18 @@ OFFICE_KEYS = ("name", "phone", "address", "hours", "timezone")
 _SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
 
 
+_REASON = phonenumbers.ValidationResult
+#: Why a number cannot be one, as phonenumbers tells it.
+_NOT_POSSIBLE = {
+    _REASON.IS_POSSIBLE_LOCAL_ONLY: "is a local number without its area code, which a "
+                                    "caller from elsewhere cannot dial",
+    _REASON.TOO_SHORT: "has too few digits for a phone number",
+    _REASON.TOO_LONG: "has too many digits for a phone number",
+    _REASON.INVALID_LENGTH: "has the wrong number of digits for a phone number",
+    _REASON.INVALID_COUNTRY_CODE: "has a country code no country uses",
+}
+
+
 def phone_number(raw, region: str) -> tuple[str, str]:
     """(the number in its country's national format, its E.164 tel: URI)."""
     written = text(raw, 40, "phone number")
@@ -37,9 +49,9 @@ def phone_number(raw, region: str) -> tuple[str, str]:
         number = phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException:
         raise FieldError(f"{written!r} is not a phone number; {how}") from None
-    if not phonenumbers.is_possible_number(number):
-        raise FieldError(f"{written!r} has too few or too many digits for a phone number; "
-                         f"check it and {how}")
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible in _NOT_POSSIBLE:
+        raise FieldError(f"{written!r} {_NOT_POSSIBLE[possible]}; check it and {how}")
     if not phonenumbers.is_valid_number(number):
         raise FieldError(f"{written!r} is not a number in use anywhere (no such area or "
                          f"country code); check the digits and {how}")
