@@ -127,6 +127,7 @@ def test_cli_build_exits_non_zero_and_prints_every_problem(tmp_path):
     assert "content/alerts/b.md:2: title: is empty; write the title" in done.stderr
     assert "Could not process" not in done.stderr
     assert "Build failed with 2 problem(s)" in done.stderr
+    assert "Done: Processed" not in done.stdout + done.stderr  # Pelican's, for a good build
     assert not (tmp_path / "output").exists()
 
 

@@ -138,6 +138,7 @@ def _verify_unchanged(staging: Path, output: Path, result: BuildResult) -> None:
 def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
     """The build's result, and the warnings it logged that the terminal shows."""
     from pelican import Pelican
+    from pelican.log import console
 
     counter = _ErrorCounter(settings["PATH"])
     logged = unchanged.Logged(QuietSkippedFiles())
@@ -147,6 +148,9 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
     failures: list[str] = []
     buildstate.reset()
     _forget_logged_warnings()
+    # Pelican's own "Done: Processed N articles…" would say so of a failed build too;
+    # the build says what it built (or why not) itself. -v (INFO) keeps it.
+    console.quiet, quiet = not logging.getLogger().isEnabledFor(logging.INFO), console.quiet
     try:
         Pelican(settings).run()
     except ConfigError as exc:
@@ -157,6 +161,7 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
     finally:
         root.removeHandler(counter)
         root.removeHandler(logged)
+        console.quiet = quiet
     for error, about in counter.faults:
         faults.log_traceback(error, about)
     try:
