@@ -120,10 +120,17 @@ def translation_added(root, options):
     return options, [MEXICO + "index.html", MEXICO + "es-MX/index.html"], [ASYLUM, AGUA]
 
 
+def translation_removed(root, options):
+    (root / "content" / "alerts" / "2026-11-28-mexico-human-rights-letter.es-mx.md").unlink()
+    # The original lists no versions any more: the parse the process holds for it must not
+    # keep the versions the last build gave it.
+    return options, [MEXICO + "index.html"], [ASYLUM, AGUA]
+
+
 CASES = {f.__name__: f for f in (
     body_edit, title_edit, deadline_flips_state, time_passes_the_deadline,
     time_changes_the_words, template_edit, css_edit, settings_edit, photo_replaced,
-    alert_deleted, alert_added, translation_added)}
+    alert_deleted, alert_added, translation_added, translation_removed)}
 
 
 def _options(tmp_path: Path, jinja: dict) -> dict:
@@ -220,6 +227,35 @@ def test_hand_edited_output_page_is_rendered_again(tmp_path, caplog, compiled_te
     second = build_site(root, {}, **options)
     assert (second.output / LIBRARIES).read_bytes() == good
     assert _pages_line(caplog)[0] == 1
+
+
+def test_a_rebuild_in_the_same_process_reads_no_kept_parse(tmp_path, caplog, monkeypatch,
+                                                           compiled_templates):
+    """As a devserver rebuilds: the parses the last build used are held as objects, so
+    the next build unpickles only what changed; removing the kept files (`make clean`)
+    sends it back to the folder."""
+    import alerts.build.parsecache as parsecache
+
+    root, options = _sample(tmp_path, compiled_templates, caplog)
+    assert build_site(root, {}, **options).result.ok
+    loads = []
+    load = parsecache.pickle.load
+    monkeypatch.setattr(parsecache.pickle, "load", lambda f: loads.append(f.name) or load(f))
+    parses = str(root / "cache" / "parses")
+    edit(root, "alerts/2026-06-01-protect-asylum-hearings.md", "\n\n", "\n\nNew.\n\n")
+    forget_last_build(root)
+    second = build_site(root, {}, **options)
+    assert second.result.ok, second.messages()
+    # The edited file is parsed; every other parse was held.
+    assert [name for name in loads if name.startswith(parses)] == []
+    assert "New." in (second.output / ASYLUM).read_text("utf-8")
+    shutil.rmtree(root / "cache" / "parses")
+    forget_last_build(root)
+    caplog.set_level(logging.INFO, logger="alerts.plugin")
+    assert build_site(root, {}, **options).result.ok
+    said = [r.getMessage() for r in caplog.records if "alerts: parses:" in r.getMessage()]
+    files = len(list((root / "content").rglob("*.md")))
+    assert said[-1] == f"alerts: parses: 0 reused, {files} parsed"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "other-format", "truncated-parse"])
