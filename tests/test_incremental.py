@@ -232,22 +232,25 @@ def test_hand_edited_output_page_is_rendered_again(tmp_path, caplog, compiled_te
 def test_a_rebuild_in_the_same_process_reads_no_kept_parse(tmp_path, caplog, monkeypatch,
                                                            compiled_templates):
     """As a devserver rebuilds: the parses the last build used are held as objects, so
-    the next build unpickles only what changed; removing the kept files (`make clean`)
-    sends it back to the folder."""
+    the next build reads and unpickles only what changed; removing the kept files
+    (`make clean`) sends it back to the folder."""
     import alerts.build.parsecache as parsecache
 
     root, options = _sample(tmp_path, compiled_templates, caplog)
     assert build_site(root, {}, **options).result.ok
-    loads = []
-    load = parsecache.pickle.load
+    loads, reads = [], []
+    load, read = parsecache.pickle.load, Path.read_bytes
     monkeypatch.setattr(parsecache.pickle, "load", lambda f: loads.append(f.name) or load(f))
+    monkeypatch.setattr(Path, "read_bytes", lambda p: reads.append(p.name) or read(p))
     parses = str(root / "cache" / "parses")
     edit(root, "alerts/2026-06-01-protect-asylum-hearings.md", "\n\n", "\n\nNew.\n\n")
     forget_last_build(root)
     second = build_site(root, {}, **options)
     assert second.result.ok, second.messages()
-    # The edited file is parsed; every other parse was held.
+    # The edited file is read and parsed; every other parse was held, its file not read.
     assert [name for name in loads if name.startswith(parses)] == []
+    assert [name for name in reads if name.endswith(".md")] == [
+        "2026-06-01-protect-asylum-hearings.md"]
     assert "New." in (second.output / ASYLUM).read_text("utf-8")
     shutil.rmtree(root / "cache" / "parses")
     forget_last_build(root)

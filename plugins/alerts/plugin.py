@@ -11,7 +11,7 @@ from pelican import signals
 from alerts.authoring import deadline, images, languages
 from alerts.build import pipeline
 from alerts.build import state as buildstate
-from alerts.build.carry import Pages
+from alerts.build.carry import Pages, verifying
 from alerts.build.config import CHECK_ONLY, LIVE_OUTPUT
 from alerts.build.parsecache import ParseCache
 from alerts.build.photocache import PhotoCache
@@ -128,7 +128,8 @@ def add_reader(readers) -> None:
         state.parses = ParseCache(Path(settings["CACHE_PATH"]) / "parses",
                                   lambda: state.pages.shape,
                                   alert_settings(settings)["closing_soon_hours"],
-                                  keep=not settings.get(CHECK_ONLY))
+                                  keep=not settings.get(CHECK_ONLY),
+                                  trust_stat=not verifying())
     for extension in AlertReader.file_extensions:
         readers.reader_classes[extension] = AlertReader
 

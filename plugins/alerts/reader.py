@@ -39,8 +39,7 @@ class AlertReader(MarkdownReader):
             if is_alert:
                 state.alert_files.add(str(source_path))
             self._refuse_outside_link(source_path)
-            raw = Path(source_path).read_bytes()
-            result = self._kept(state, source_path, raw, is_alert)
+            result = self._kept(state, source_path, is_alert)
         except Stop as stop:
             result.problems.append((stop.line, stop.field, stop.message, False))
         for line, field, message, warning in result.problems:
@@ -82,19 +81,24 @@ class AlertReader(MarkdownReader):
         found = self._processed[key]
         return list(found) if isinstance(found, list) else found
 
-    def _kept(self, state, source_path, raw: bytes, is_alert: bool) -> Parsed:
+    def _kept(self, state, source_path, is_alert: bool) -> Parsed:
         """The file's parse: kept from an earlier build when nothing it depends on
         changed (alerts.build.parsecache), else parsed now (raises Stop)."""
         parses = state.parses
+        kept = parses.recall(source_path, is_alert, state.now)  # the file not even read
+        if kept is not None:
+            return kept
+        seen = parses.stat(source_path)  # before reading: a later write shows as a change
+        raw = Path(source_path).read_bytes()
         key = parses.key(source_path, raw, is_alert)
-        kept = parses.get(source_path, key, state.now)
+        kept = parses.get(source_path, key, state.now, seen, is_alert)
         if kept is not None:
             return kept
         text = Parser.decode(raw)
         if not is_alert and not frontmatter.has_front_matter(text):
             return self._read_native(source_path, text)  # Pelican's own header: not kept
         result = self._parser(state).parse(text, source_path, is_alert=is_alert)
-        parses.put(source_path, key, state.now, result)
+        parses.put(source_path, key, state.now, result, seen, is_alert)
         return result
 
     def _parser(self, state) -> Parser:

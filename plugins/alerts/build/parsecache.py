@@ -17,11 +17,14 @@ reported each time. A kept parse that cannot be read — cut short, from another
 of Python or of our code — is parsed anew and replaced.
 
 The process also holds the last build's parses as objects (`_held`): a devserver builds
-again and again in one process, and a parse whose key is the same, and whose kept file is
-still the one it was held with (same size, modification time and inode), is then neither
-read nor unpickled (about a tenth of a rebuild at 1000 alerts). A kept file removed
-(`make clean`), damaged or rewritten sends the build back to the folder. Each build gets
-copies of the parses, so nothing a build fills in (an alert's versions) reaches the next.
+again and again in one process. A file whose size, modification time and inode are those
+it had when its parse was held, with the same settings and code, is then not even read,
+and its kept parse not unpickled (together about a seventh of a rebuild at 1000 alerts);
+that is make's blind spot, which the rest of the build shares (alerts.build.unchanged),
+and ALERTS_VERIFY_INCREMENTAL=1 reads every file.
+A kept file removed (`make clean`), damaged or rewritten sends the build back to the
+folder. Each build gets copies of the parses, so nothing a build fills in (an alert's
+versions) reaches the next.
 """
 
 from __future__ import annotations
@@ -47,19 +50,22 @@ FORMAT = 1
 class ParseCache:
     """The kept parses of one content folder, one file each in `folder`."""
 
-    #: The entries the last build that kept its parses used, by file name, each with the
-    #: stat of its kept file, and the folder they belong to: one site's worth, replaced
-    #: by each build.
+    #: The entries the last build that kept its parses used, by file name, each as
+    #: (the stat of its kept file, the entry, the stat of the source file and the digest
+    #: of the settings and code when it was read, whether it is an alert), and the folder
+    #: they belong to: one site's worth, replaced by each build.
     _held: ClassVar[tuple[Path | None, dict[str, tuple]]] = (None, {})
 
     def __init__(self, folder: Path, shape, closing_hours: float, *,
-                 keep: bool = True) -> None:
+                 keep: bool = True, trust_stat: bool = True) -> None:
         """`shape()` gives the digest of the settings and code, asked at the first file:
         Pelican's readers fill in some settings (MARKDOWN's extensions) only after they
         are made, and a build must see the settings as every build sees them."""
         self.folder, self._shape, self.closing_hours = Path(folder), shape, closing_hours
         self.shape: str | None = None
         self.keep = keep  # False: use kept parses, keep none (`make check`)
+        #: False: read every file (ALERTS_VERIFY_INCREMENTAL checks what stat would miss).
+        self.trust_stat = trust_stat
         self.reused = self.parsed = 0
         self._used: set[str] = set()
         held_folder, held = ParseCache._held
@@ -83,23 +89,53 @@ class ParseCache:
         self._used.add(name[:32])
         return name[:32]
 
-    def get(self, source_path, key: str, now: datetime):
-        """The kept parse of this file for this key and "now", or None."""
+    @staticmethod
+    def stat(source_path) -> tuple | None:
+        """The source file's stat, taken before it is read (see `get`)."""
+        return _file_stat(Path(source_path))
+
+    def recall(self, source_path, is_alert: bool, now: datetime):
+        """The parse this process holds for the file when the file, the settings and code,
+        and the kept file are as they were when it was held, or None: then read the file."""
+        if self.shape is None:
+            self.shape = self._shape()
+        name = self._name(source_path)
+        held = self._held_entries.get(name)
+        if held is None or not self.trust_stat:
+            return None
+        kept_as, _, source_as, shape, alert = held
+        if (shape, alert) != (self.shape, is_alert) or source_as is None \
+                or source_as != self.stat(source_path) \
+                or kept_as != _file_stat(self.folder / f"{name}.pickle"):
+            return None
+        return self._use(name, held, now)
+
+    def get(self, source_path, key: str, now: datetime, seen: tuple | None = None,
+            is_alert: bool = False):
+        """The kept parse of this file for this key and "now", or None. `seen`: the
+        file's stat before it was read, held with the parse for `recall`."""
         name = self._name(source_path)
         path = self.folder / f"{name}.pickle"
         held = self._held_entries.get(name)
         if held is not None and held[0] == _file_stat(path):
-            kept_as, entry = held  # what the kept file holds, as an object already
+            kept_as, entry = held[:2]  # what the kept file holds, as an object already
         else:
             kept_as, entry = self._load(source_path, path)
-        if not isinstance(entry, dict) or entry.get("key") != key \
-                or entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
-                                                              now.timestamp()) \
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        return self._use(name, (kept_as, entry, seen, self.shape, is_alert), now)
+
+    def _use(self, name: str, held: tuple, now: datetime):
+        """The held entry's parse, if "now" and its photos still hold; held for the next
+        build in this process."""
+        entry = held[1]
+        if entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
+                                                      now.timestamp()) \
                 or not all(same_stat(dep) for dep in entry.get("deps", ())):
             return None
         self.reused += 1
         self._note(entry)
-        self._entries[name] = (kept_as, entry)
+        self._entries[name] = held
         result = _copy(entry["result"])
         _mark(result, entry)
         return result
@@ -117,7 +153,8 @@ class ParseCache:
                          exc_info=True)
             return None, None
 
-    def put(self, source_path, key: str, now: datetime, result) -> None:
+    def put(self, source_path, key: str, now: datetime, result, seen: tuple | None = None,
+            is_alert: bool = False) -> None:
         """Keep a parse with no error (and its warnings) for the next build."""
         self.parsed += 1
         if not result.ok:
@@ -141,7 +178,8 @@ class ParseCache:
         path = self.folder / f"{name}.pickle"
         write_atomic(path, data)
         # As it is now, before the build fills anything in: what unpickling would give.
-        self._entries[name] = (_file_stat(path), {**entry, "result": _copy(result)})
+        self._entries[name] = (_file_stat(path), {**entry, "result": _copy(result)}, seen,
+                               self.shape, is_alert)
 
     def _note(self, entry: dict) -> None:
         self.moments.update(entry["moments"])

@@ -138,7 +138,9 @@ class Feeds:
             "home_page_url": self.absolute(""), "feed_url": self.absolute(path),
             "description": self.description, "language": self.lang, "items": items,
         }
-        return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+        # Not indented: json's C encoder writes it (indented, the Python one took ~60 ms
+        # for 1000 alerts, on every rebuild).
+        return json.dumps(feed, ensure_ascii=False) + "\n"
 
     def action_extension(self, alert) -> dict:
         """What a partner's site needs to show the alert's call to act."""
