@@ -5,7 +5,7 @@ PY ?= python3
 VENV ?= $(CURDIR)/.venv
 PYTHON := $(VENV)/bin/python
 # V=1 (`make html V=1`): log the build's progress, and the traceback where code failed.
-SITE := PYTHONPATH=$(CURDIR)/plugins $(PYTHON) -m alerts$(if $(V), -v)
+SITE := PYTHONPATH=$(CURDIR)/plugins $(PYTHON) -m alerts$(if $(filter 1,$(V)), -v)
 
 INPUTDIR ?= $(CURDIR)/content
 OUTPUTDIR ?= $(CURDIR)/output

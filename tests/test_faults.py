@@ -39,6 +39,17 @@ def test_a_template_mistake_is_named_at_its_line(make_site, tmp_path, snippet, s
     assert site.result.failures == [f"{path}:{LINE + 1}: template: {said}; fix the template"]
 
 
+def test_code_a_template_calls_is_a_fault_named_with_the_templates_line(make_site, tmp_path):
+    site = make_site({"alerts/a.md": MINIMAL_ALERT},
+                     settings=_theme_with(tmp_path, "{{ list_words(5) }}"))
+    [failure] = site.result.failures
+    path = tmp_path / "templates" / "alert.html"
+    assert failure == ("TypeError: 'int' object is not iterable (a fault in the build's "
+                       f"code or a plugin, called from {path}:{LINE + 1}, not a mistake the "
+                       "checks know of; run the build with -v (`make html V=1`) to see "
+                       "where it failed)")
+
+
 def test_a_file_that_makes_the_code_fail_is_named_with_the_exception(make_site, monkeypatch):
     def fails(*_args, **_kwargs):
         raise RuntimeError("the parser fell over")
@@ -84,6 +95,7 @@ def test_make_passes_v_on():
     said = subprocess.run(["make", "-n", "html", "V=1"], cwd=ROOT, capture_output=True,
                           text=True, check=True).stdout
     assert " -m alerts -v build " in said
-    plain = subprocess.run(["make", "-n", "html"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout
-    assert " -m alerts build " in plain and " -v " not in plain
+    for plain in ([], ["V=0"]):
+        said = subprocess.run(["make", "-n", "html", *plain], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout
+        assert " -m alerts build " in said and " -v " not in said, plain

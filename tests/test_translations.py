@@ -171,6 +171,17 @@ def test_a_translations_own_tags_are_words_not_links_to_missing_pages(tmp_path):
             assert page.is_file(), (url, link["href"])
 
 
+def test_a_hidden_alerts_tags_link_to_their_pages(tmp_path):
+    english = ENGLISH.replace("targets:", "tags: [health]\ntargets:", 1)
+    hidden = MINIMAL_ALERT.replace("title: Tell the council to fund the clinic",
+                                   "title: Thank the nurses\nstatus: hidden\n"
+                                   "tags: [health]", 1)
+    site = build_site(tmp_path, {"alerts/clinic.md": english, "alerts/nurses.md": hidden})
+    assert site.result.ok, site.messages
+    tags = site.alert("thank-the-nurses").select_one("p.tags")
+    assert [a.get_text() for a in tags.select("a")] == ["health"]
+
+
 # -- what cannot be published ---------------------------------------------------------
 
 def _problems(site) -> list[str]:

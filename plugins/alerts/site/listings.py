@@ -71,7 +71,8 @@ def _note_tag_pages(generator) -> None:
     every page once, so that a tag page coming or going renders again only the pages of
     the alerts with that tag (alerts.build.carry)."""
     with_pages = {tag.url for tag in generator.tags}
-    for kind in ("articles", "translations", "drafts", "drafts_translations"):
+    for kind in ("articles", "translations", "drafts", "drafts_translations",
+                 "hidden_articles", "hidden_translations"):
         for article in getattr(generator, kind):
             article.tag_pages = tuple(tag.url for tag in getattr(article, "tags", ())
                                       if tag.url in with_pages)
