@@ -240,11 +240,9 @@ def _mark(result, entry: dict) -> None:
 
 
 def _stat(path) -> list | None:
-    try:
-        st = Path(path).stat()
-    except OSError:
-        return None
-    return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
+    """A photo as a parse depends on it: its path, size, modification time and inode."""
+    found = _file_stat(Path(path))
+    return None if found is None else [str(path), *found]
 
 
 def same_stat(dep) -> bool:
