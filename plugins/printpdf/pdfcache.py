@@ -66,7 +66,7 @@ class PdfCache:
 
     @property
     def entries(self) -> dict[str, dict]:
-        """Each page's entry: {"key", "size", "pages", "resources"}."""
+        """Each page's entry: {"key", "size", "pages", "resources", "photos", "seen"}."""
         return self._cache.entries
 
     def path(self, page: str) -> Path:

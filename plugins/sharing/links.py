@@ -64,8 +64,8 @@ def network(id: str, name: str, label_key: str = "share_on"):
 
 
 def _query(base: str, params: dict[str, str]) -> str:
-    # %20 rather than '+' for spaces: mailto: (RFC 6068) reads '+' as a plus sign,
-    # and every network decodes %20.
+    # %20 rather than '+' for spaces: every network decodes %20. (Email links are made
+    # by alerts.authoring.mailto, as every mailto: on the site.)
     return base + "?" + urlencode({k: v for k, v in params.items() if v}, quote_via=_quote)
 
 
