@@ -261,6 +261,27 @@ def test_a_rebuild_in_the_same_process_reads_no_kept_parse(tmp_path, caplog, mon
     assert said[-1] == f"alerts: parses: 0 reused, {files} parsed"
 
 
+def test_a_rebuild_in_the_same_process_keeps_none_of_the_last_builds_articles(
+        tmp_path, caplog, compiled_templates):
+    """A devserver runs build after build in one process: once the next build ran, the
+    last one's articles (and all they hold) are garbage, not kept by a cache of
+    Pelican's rendered bodies."""
+    import gc
+    import weakref
+
+    from pelican.contents import Article
+
+    root, options = _sample(tmp_path, compiled_templates, caplog)
+    assert build_site(root, {}, **options).result.ok
+    gc.collect()
+    first = [weakref.ref(o) for o in gc.get_objects() if isinstance(o, Article)]
+    assert first  # the build's state holds them until the next build
+    edit(root, "alerts/2026-06-01-protect-asylum-hearings.md", "\n\n", "\n\nNew.\n\n")
+    assert build_site(root, {}, **options).result.ok
+    gc.collect()
+    assert [ref() for ref in first if ref() is not None] == []
+
+
 @pytest.mark.parametrize("damage", ["garbage", "other-format", "truncated-parse"])
 def test_damaged_cache_is_ignored(damage, tmp_path, caplog, compiled_templates):
     root, options = _sample(tmp_path, compiled_templates, caplog)
