@@ -229,26 +229,59 @@ def test_config_files_are_the_settings_and_what_they_import(tmp_path):
     assert config_files(tmp_path / "pelicanconf.py") == expected - {tmp_path / "local.py"}
 
 
-def test_a_rebuild_runs_without_the_collector_and_gives_it_back(tmp_path, monkeypatch):
-    """The devserver's builds pause Python's cycle collector (its full passes over a large
-    site's objects would delay the reload); it runs again after every build, even one
-    that raised."""
+def test_the_collector_waits_until_the_tabs_have_reloaded(tmp_path, monkeypatch):
+    """The devserver's builds run without Python's cycle collector (its passes over a large
+    site's objects hold every thread, the news to the tabs too) and leave it off until a
+    second passes without a change; a quicker save has the last build's garbage collected
+    before it builds, and stopping turns the collector back on, after a failed build too."""
     import argparse
     import gc
 
     import alerts.__main__ as cli
+    import alerts.preview.rebuilds as rebuilds
 
-    seen = []
+    events = []
+    monkeypatch.setattr(gc, "collect", lambda *a: events.append("collect") or 0)
 
     def failing_build(settings):
-        seen.append(gc.isenabled())
+        events.append(("build", gc.isenabled()))
         raise OSError(28, "No space left on device")
 
+    class Saves:
+        """Changes as a writer makes them: a save, a pause, two quick saves, Ctrl-C."""
+        def __init__(self, folders, files):
+            self.script = [(1.0, False), (None, True), (1.0, True), (1.0, None)]
+            self.stopped = False
+
+        def wait(self, timeout=None):
+            expected, answer = self.script.pop(0)
+            events.append(("wait", timeout, gc.isenabled()))
+            assert timeout == expected
+            if answer is None:
+                raise KeyboardInterrupt
+            return answer
+
+        def take_settings_changed(self):
+            return False
+
+        def stop(self):
+            events.append("stop")
+
     monkeypatch.setattr(cli, "build", failing_build)
+    monkeypatch.setattr(rebuilds, "Changes", Saves)
     args = argparse.Namespace(settings=str(ROOT / "pelicanconf.py"), input=str(tmp_path),
                               output=str(tmp_path / "out"), no_pdf=True, preview=True)
+    told = []
     assert gc.isenabled()
-    result = cli._rebuild(args)
-    assert seen == [False]
+    assert cli._watch(args, on_built=lambda result: told.append((result, gc.isenabled()))) == 0
     assert gc.isenabled()
-    assert not result.ok and "No space left on device" in result.failures[0]
+    assert events == [
+        ("build", False),                        # the first build
+        ("wait", 1.0, False), "collect",         # a second without a change: collected
+        ("wait", None, True), ("build", False),  # a save
+        ("wait", 1.0, False), "collect",         # a quick save: collected, then built
+        ("build", False),
+        ("wait", 1.0, False), "stop",            # Ctrl-C
+    ]
+    assert [enabled for _, enabled in told] == [False, False, False]
+    assert not told[0][0].ok and "No space left on device" in told[0][0].failures[0]

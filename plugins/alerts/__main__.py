@@ -194,6 +194,11 @@ def _serve(args) -> int:
     return 0
 
 
+#: Seconds without a change after a build before its garbage is collected: time for the
+#: open tabs to hear of the build and reload (see _rebuild_and_tell).
+COLLECT_WHEN_IDLE = 1.0
+
+
 def _watch(args, on_built=None) -> int:
     """Build, then rebuild on every change to the content, the theme or the settings files
     until Ctrl-C; `on_built(result)` hears of every build, the first one included."""
@@ -210,25 +215,44 @@ def _watch(args, on_built=None) -> int:
     changes = Changes([settings["PATH"], settings["THEME"]], configs)
     once = say_settings_warnings_once()
     try:
-        result = _rebuild(args, settings)
+        _rebuild_and_tell(args, on_built, settings)
         while True:
-            if on_built:
-                on_built(result)
-            # The garbage the build left in cycles, collected now that the page has been
-            # told to reload: the builds run without the collector (see _rebuild).
-            gc.collect()
-            if not changes.wait():
-                break
+            # The collector is off from a build until a second passes without a change.
+            idle = None if gc.isenabled() else COLLECT_WHEN_IDLE
+            if not changes.wait(idle):
+                if changes.stopped:
+                    break
+                gc.collect()
+                gc.enable()
+                continue
             if changes.take_settings_changed():
                 forget_config_modules(configs)
                 for said in once:
                     said.forget()  # the edited settings may warn about something new
-            result = _rebuild(args)
+            _rebuild_and_tell(args, on_built)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)  # a build cut short left the output as it was
     finally:
+        gc.enable()
         changes.stop()
     return 0
+
+
+def _rebuild_and_tell(args, on_built, settings: dict | None = None) -> None:
+    """One rebuild, and `on_built` told of it, with Python's cycle collector off; the
+    caller turns it on again once the open tabs have had time to reload (_watch).
+
+    A thousand alerts' objects make each of the collector's passes cost 0.1–0.2 s, and
+    it holds every thread meanwhile: one or two passes during a build, and one as soon
+    as it is on again, over all the build made, which would hold up the news of the
+    build on its way to the tabs and their reload. A save that comes before the last
+    build's garbage was collected has it collected first, so it never piles up."""
+    if not gc.isenabled():
+        gc.collect()
+    gc.disable()
+    result = _rebuild(args, settings)
+    if on_built:
+        on_built(result)
 
 
 def _rebuild(args, settings: dict | None = None) -> BuildResult:
@@ -242,14 +266,7 @@ def _rebuild(args, settings: dict | None = None) -> BuildResult:
         result = BuildResult(False, failures=[f"{args.settings}: {type(exc).__name__}: {exc}"])
     else:
         try:
-            # A thousand alerts' objects make each of the collector's full passes cost
-            # 0.1–0.2 s, one or two a build; the build's cycles wait for the collection
-            # after it instead (_watch), so an edit reaches the page sooner.
-            gc.disable()
-            try:
-                result = build(settings)
-            finally:
-                gc.enable()
+            result = build(settings)
         except Exception as exc:
             failure = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}"
             result = BuildResult(False, failures=[failure])

@@ -95,6 +95,10 @@ class Changes:
             waited += 0.2
         return False
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def take_settings_changed(self) -> bool:
         with self._lock:
             changed, self.settings_changed = self.settings_changed, False
