@@ -24,6 +24,7 @@ import json
 import time
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -140,13 +141,20 @@ def _stale(path: Path) -> bool:
         return False
 
 
+@cache  # a library's code is imported once a process: a newer install is not used
+def installed(name: str) -> str:
+    """The installed version of the library `name`; asked for on every build (a
+    devserver's too), and importlib.metadata reads the package's files to answer."""
+    return version(name)
+
+
 def code_digest(label: str, root: Path, files: Iterable[Path], packages: Iterable[str]) -> str:
     """A digest of the code that makes one kind's files (`files`, named from `root`) and of
     the versions of the libraries it uses: part of every key of that kind, so that new code
     or a new library makes each file anew. Each kind computes it once a process."""
     digest = hashlib.sha256(label.encode())
     for name in packages:
-        digest.update(f"{name} {version(name)}\n".encode())
+        digest.update(f"{name} {installed(name)}\n".encode())
     for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
