@@ -167,6 +167,26 @@ def test_bad_case_is_reported_and_output_untouched(case, tmp_path, make_site,
     assert not CODE_RAN.exists()
 
 
+def test_a_folder_linked_from_outside_the_content_is_refused(tmp_path, monkeypatch):
+    """A link to a folder elsewhere on the machine publishes none of its files, as a
+    link to a single file does not (the folder's real path is what is checked)."""
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.md").write_text(MINIMAL_ALERT.replace(
+        "Tell the council", "Tell the mayor"), "utf-8")
+    content = tmp_path / "content"
+    (content / "alerts").mkdir(parents=True)
+    (content / "alerts" / "good.md").write_text(MINIMAL_ALERT, "utf-8")
+    (content / "alerts" / "more").symlink_to(elsewhere, target_is_directory=True)
+    site = build_site(tmp_path, {})
+    prefix = f"{display_path(str(content / 'alerts' / 'more' / 'linked.md'))}:1: file: "
+    errors = [str(p) for p in site.result.errors]
+    assert any(e.startswith(prefix) and "outside the content folder" in e
+               for e in errors), errors
+    assert not site.result.ok
+
+
 # -- cases that publish a safe page ---------------------------------------------------
 
 def build_safe(case, tmp_path, make_site, **settings):

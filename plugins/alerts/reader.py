@@ -117,7 +117,18 @@ class AlertReader(MarkdownReader):
     def _refuse_outside_link(self, source_path) -> None:
         if getattr(self, "_content_root", None) is None:  # once per build, not per file
             self._content_root = os.path.realpath(self.settings["PATH"])
-        refuse_outside_link(os.path.realpath(source_path), self._content_root)
+            self._real_folders: dict[str, str] = {}
+        refuse_outside_link(self._real_path(source_path), self._content_root)
+
+    def _real_path(self, source_path) -> str:
+        """os.path.realpath, with each folder's real path found once a build: a file
+        that is no link is where its folder really is, plus its name."""
+        folder, name = os.path.split(os.path.abspath(source_path))
+        if os.path.islink(source_path):
+            return os.path.realpath(source_path)
+        if folder not in self._real_folders:
+            self._real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(self._real_folders[folder], name)
 
     def _read_native(self, source_path, text) -> Parsed:
         """A page with Pelican's `Key: value` header: Pelican reads it, we clean the body."""
