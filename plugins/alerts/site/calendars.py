@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -283,8 +283,9 @@ def write_calendars(state) -> None:
                 calendars.reused)
 
 
+@lru_cache(maxsize=16384)  # a calendar per alert, each the same from build to build
 def _uid_line(uid: str) -> bytes:
-    """The calendar's UID line, escaped and folded as icalendar writes it."""
+    """The calendar's UID line, escaped and folded as icalendar writes it (~70 µs)."""
     return icalendar.Calendar().content_line("UID", icalendar.vText(uid)).to_ical() + b"\r\n"
 
 
