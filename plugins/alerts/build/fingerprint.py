@@ -178,15 +178,15 @@ _PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "babel", "pho
 def build_digest(settings: dict) -> str:
     """Our code, the libraries it uses and the settings: part of every kept parse's and
     page's key, so a change to any of them makes them anew."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError
 
-    from alerts.build.cache import code_digest
+    from alerts.build.cache import code_digest, installed
 
     plugins = Path(__file__).resolve().parents[2]
     packages = []
     for name in _PACKAGES:
         try:
-            version(name)
+            installed(name)
         except PackageNotFoundError:
             continue
         packages.append(name)
