@@ -5,6 +5,7 @@ its own output and a copy of the site's caches. Each run saves one alert with a 
 (written elsewhere and renamed over it, as editors save) and times two moments from the save:
 the event stream (`/__devserver/events`, which devserver.js listens to) announcing the new
 good build, and the alert's page, fetched again as the tab then does, showing the title.
+Each save comes READING seconds after the last build's news at the soonest.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ from sites import (
 EVENTS = "/__devserver/events"
 #: Seconds to wait for the first build (a whole site, cards cached) and for a rebuild.
 FIRST_BUILD, REBUILD = 900, 300
+#: Seconds from one build's news to the next save at the soonest: a writer looks at the
+#: page before saving again. The devserver collects a build's garbage once it has been
+#: idle a second (alerts.__main__.COLLECT_WHEN_IDLE); a save sooner than that waits
+#: for the collection, 0.1–0.2 s at N=1000.
+READING = 2.0
 
 
 def time_reloads(work: Workdir, edited: Path, runs: int,
@@ -111,7 +117,8 @@ class Devserver:
         """Save `text` into `file` and time it until the event and until `page` holds
         `expect` (None: only wait for the build)."""
         with self._news:
-            attempt = self.states[-1][1]["attempt"]
+            told, state = self.states[-1]
+            attempt = state["attempt"]
         cards = self.cache / "cards" / "manifest.json"
         cards_before = cards.stat().st_mtime_ns if cards.exists() else 0
         pages_before = html_digests(self.output)
@@ -119,6 +126,7 @@ class Devserver:
         saved = self.work.root / f".{file.name}.saving"  # outside the watched folders
         saved.write_text(text, "utf-8")
         settle(self.work.root)  # the last rebuild's old site is gone
+        time.sleep(max(0.0, told + READING - time.perf_counter()))
         start = time.perf_counter()
         os.replace(saved, file)
         event = self._wait(attempt, REBUILD)[0] - start
