@@ -84,7 +84,7 @@ new: $(VENV)/.installed
 	@$(SITE) new --title "$$ALERT_TITLE" -i $(INPUTDIR)
 
 clean:
-	rm -rf $(OUTPUTDIR) $(CURDIR)/.cache
+	rm -rf $(OUTPUTDIR) $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).spare $(CURDIR)/.cache
 
 regenerate: $(VENV)/.installed
 	$(SITE) watch $(SITE_ARGS)

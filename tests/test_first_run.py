@@ -164,3 +164,25 @@ def _wait_for(url: str, proc: subprocess.Popen, limit: float = 120) -> str:
             time.sleep(0.2)
     raise AssertionError(f"nothing answered at {url} within {limit} s")
 
+
+
+def test_make_clean_removes_the_site_and_all_the_builds_keep(clone):
+    """Last in this file: it leaves the clone without a site. A build that replaces a
+    site keeps its empty folders beside the output for the next (alerts.build.spare);
+    `make clean` removes them with the output and the caches."""
+    if not (clone / "output" / "index.html").exists():
+        assert_clean(make(clone, "html"))
+    alert = published_sources(clone)[0]
+    alert.write_text(alert.read_text("utf-8").replace("\n---\n", "\n---\n\nEdited.\n", 1),
+                     "utf-8")
+    assert_clean(make(clone, "html"))  # an edit: a new site replaces the old one
+    spare = clone / ".output.spare"
+    deadline = time.monotonic() + 60
+    while not spare.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert spare.is_dir()
+    subprocess.run(["git", "-C", str(clone), "checkout", "--", "content"], check=True)
+    assert_clean(make(clone, "clean"))
+    left = sorted(p.name for p in clone.iterdir() if p.name.startswith((".output", ".cache")))
+    assert not (clone / "output").exists()
+    assert left == [".output.lock"]

@@ -160,6 +160,21 @@ def _folders(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir())
 
 
+REUSED = "alerts: staging: the replaced site's folders are reused"
+
+
+def _wait_for_spare(root: Path) -> Path:
+    """The folders of the site the last build replaced, once their files are removed."""
+    import time
+
+    spare = root / ".output.spare"
+    deadline = time.monotonic() + 60
+    while not spare.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert spare.is_dir(), "the replaced site's folders were not kept"
+    return spare
+
+
 def _pages_line(caplog) -> tuple[int, int]:
     found = [re.fullmatch(r"alerts: pages: (\d+) rendered, (\d+) carried", r.getMessage())
              for r in caplog.records]
@@ -172,13 +187,18 @@ def _pages_line(caplog) -> tuple[int, int]:
 def test_incremental_build_writes_what_a_cold_build_writes(case, tmp_path, caplog,
                                                           compiled_templates):
     root, options = _sample(tmp_path, compiled_templates, caplog)
-    first = build_site(root, {}, **options)
+    assert build_site(root, {}, **options).result.ok
+    forget_last_build(root)
+    first = build_site(root, {}, **options)  # replaces a site: its folders are kept
     assert first.result.ok, first.messages()
     before = _inodes(first.output)
+    _wait_for_spare(root)
 
     options, rendered, carried = CASES[case](root, options)
+    caplog.set_level(logging.INFO, logger="alerts.build.spare")
     second = build_site(root, {}, **options)
     assert second.result.ok, second.messages()
+    assert REUSED in [r.getMessage() for r in caplog.records]
     incremental = snapshot(second.output)
     incremental_folders = _folders(second.output)
     after = _inodes(second.output)
@@ -388,9 +408,11 @@ def test_check_keeps_the_caches_for_the_next_build(tmp_path, caplog, compiled_te
     assert _pages_line(caplog)[0] == 0
 
 
-def test_the_old_site_is_removed_after_the_swap(tmp_path, compiled_templates):
-    import time
-
+def test_the_old_site_leaves_its_folders_to_the_next_build(tmp_path, caplog,
+                                                          compiled_templates):
+    """The site a build replaces loses its files in the background; its folders, kept
+    beside the output, are the next build's staging folder, which leaves none of them
+    empty (those of an alert deleted since)."""
     root = tmp_path / "site"
     shutil.copytree(ROOT / "content", root / "content")
     options = _options(tmp_path, compiled_templates)
@@ -399,10 +421,21 @@ def test_the_old_site_is_removed_after_the_swap(tmp_path, compiled_templates):
     forget_last_build(root)
     second = build_site(root, {}, **options)
     assert second.output.stat().st_ino != old  # a new folder was swapped in
-    trash = root / "cache" / "trash"
-    deadline = time.monotonic() + 60
-    while any(trash.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(trash.iterdir()) == []
-    assert sorted(p.name for p in root.iterdir()) == [".output.lock", "cache", "content",
-                                                     "output"]
+    spare = _wait_for_spare(root)
+    assert [p for p in spare.rglob("*") if not p.is_dir()] == []
+    assert _folders(spare) == _folders(second.output)
+    assert list((root / "cache" / "trash").iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".output.lock", ".output.spare", "cache", "content", "output"]
+
+    (root / "content" / "alerts" / "2026-06-01-protect-asylum-hearings.md").unlink()
+    slug = Path(ASYLUM).parent.name
+    assert (spare / "alerts" / slug).is_dir()
+    caplog.set_level(logging.INFO, logger="alerts")
+    third = build_site(root, {}, **options)
+    assert third.result.ok, third.messages()
+    assert REUSED in [r.getMessage() for r in caplog.records]
+    assert not (third.output / "alerts" / slug).exists()
+    empty = [d for d in _folders(third.output)
+             if not any(p.is_file() for p in (third.output / d).rglob("*"))]
+    assert empty == []

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from alerts.authoring.deadline import ConfigError, settle_source_date_epoch
-from alerts.build import faults, unchanged
+from alerts.build import faults, spare, unchanged
 from alerts.build import state as buildstate
 from alerts.build.carry import verifying
 from alerts.build.config import (
@@ -109,10 +109,13 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
             _forget_logged_warnings()
             unchanged.replay(last.record)
             return replace(last.record.result, unchanged=True)
+        recycled = not check_only and spare.take(output, staging)
         try:
             result, logged = _run_pelican({
                 **settings, "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False,
                 CHECK_ONLY: check_only, LIVE_OUTPUT: str(output) if output.is_dir() else None})
+            if recycled and result.ok:
+                spare.remove_empty(staging)
             if last.vouched and result.ok:
                 _verify_unchanged(staging, output, result)
             if result.ok and not check_only:
@@ -121,7 +124,7 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
             return result
         finally:
             if staging.exists():  # the old site after a swap, or this build's own
-                _discard(staging, trash)
+                _discard(staging, trash, output)
 
 
 def _verify_unchanged(staging: Path, output: Path, result: BuildResult) -> None:
@@ -270,12 +273,13 @@ def _remove_stale(output: Path, trash: Path) -> None:
             _remove_later(old)
 
 
-def _discard(folder: Path, trash: Path) -> None:
+def _discard(folder: Path, trash: Path, output: Path | None = None) -> None:
     """Remove a whole site without waiting for it: removing ten thousand files and two
     thousand folders takes seconds, which neither the writer nor the live preview
     should wait for. The folder moves into the cache's trash at once, and a process of
-    its own removes it (it outlives a command that ends first). Where it cannot move
-    there (another file system), it is removed now."""
+    its own removes it (it outlives a command that ends first); with `output`, removes
+    its files only and keeps its folders for that output's next build (alerts.build.spare).
+    Where it cannot move there (another file system), it is removed now."""
     try:
         trash.mkdir(parents=True, exist_ok=True)
         moved = trash / f"{folder.name}-{time.time_ns()}"
@@ -283,12 +287,12 @@ def _discard(folder: Path, trash: Path) -> None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    _remove_later(moved)
+    _remove_later(moved, output)
 
 
-def _remove_later(folder: Path) -> None:
+def _remove_later(folder: Path, output: Path | None = None) -> None:
     try:
-        process = subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+        process = subprocess.Popen(spare.removal(folder, output), start_new_session=True,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
     except OSError:
@@ -308,7 +312,7 @@ def _swap(staging: Path, output: Path, trash: Path) -> None:
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
     os.rename(staging, output)
-    _discard(old, trash)
+    _discard(old, trash, output)
 
 
 def _exchange(a: Path, b: Path) -> bool:
