@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import os
 import signal
 import socket
@@ -284,4 +285,7 @@ def test_the_collector_waits_until_the_tabs_have_reloaded(tmp_path, monkeypatch)
         ("wait", 1.0, False), "stop",            # Ctrl-C
     ]
     assert [enabled for _, enabled in told] == [False, False, False]
+    # The terminal says every warning again, as it did before the session.
+    assert not [f for h in logging.getLogger().handlers for f in h.filters
+                if isinstance(f, rebuilds.OnceOnly)]
     assert not told[0][0].ok and "No space left on device" in told[0][0].failures[0]

@@ -206,6 +206,7 @@ def _watch(args, on_built=None) -> int:
         Changes,
         config_files,
         forget_config_modules,
+        say_every_warning,
         say_settings_warnings_once,
     )
 
@@ -235,6 +236,7 @@ def _watch(args, on_built=None) -> int:
     finally:
         gc.enable()
         changes.stop()
+        say_every_warning(once)
     return 0
 
 

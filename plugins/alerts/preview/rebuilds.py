@@ -138,3 +138,10 @@ def say_settings_warnings_once() -> list[OnceOnly]:
         filters.append(once := OnceOnly())
         handler.addFilter(once)
     return filters
+
+
+def say_every_warning(filters: list[OnceOnly]) -> None:
+    """Take the filters `say_settings_warnings_once` installed off every handler again."""
+    for handler in logging.getLogger().handlers:
+        for once in filters:
+            handler.removeFilter(once)
