@@ -6,11 +6,11 @@ alerts.build.folders make them on the other core, but a devserver rebuild reads 
 files sooner than they finish, and then makes the rest itself (a fifth of a rebuild at
 a thousand alerts). The site a build replaces has the same folders. So instead of
 removing it whole, the process that removes it from the cache's trash removes its
-files only, then renames the folders left to SPARE beside the output, where the next
-build takes them as its staging folder (`take`). Before that build's site is swapped
-in, the folders it left empty are removed (`remove_empty`): the site is the one a cold
-build writes. A spare not ready when a build starts is not waited for: that build
-starts from an empty folder, as it does without `find` or `mv`.
+files only, then renames the folders left to `.output.spare` beside the output (for
+`output/`), where the next build takes them as its staging folder (`take`). Before that
+build's site is swapped in, the folders it left empty are removed (`remove_empty`): the
+site is the one a cold build writes. A spare not ready when a build starts is not waited
+for: that build starts from an empty folder, as it does without `find` or `mv`.
 """
 
 from __future__ import annotations
