@@ -32,7 +32,7 @@ import jinja2.meta
 
 from alerts.authoring import deadline
 from alerts.build.cache import Cache
-from alerts.build.config import CHECK_ONLY
+from alerts.build.config import CHECK_ONLY, SPARE_STAGING
 from alerts.build.files import link_or_copy, make_way
 from alerts.build.fingerprint import Fingerprints, Uncarryable, build_digest
 from alerts.build.folders import FoldersAhead
@@ -62,7 +62,9 @@ class Pages:
         self._previous = os.fspath(previous) if previous is not None else None
         self._staging = os.fspath(staging)
         self._folders = None
-        if previous is not None and not settings.get(CHECK_ONLY):
+        # Folders are made ahead unless the replaced site's are there already.
+        if previous is not None and not settings.get(CHECK_ONLY) \
+                and not settings.get(SPARE_STAGING):
             self._folders = FoldersAhead(self._staging, _folders_of(self.cache.entries))
         self.settings = settings
         self.fingerprints = Fingerprints(settings)

@@ -29,6 +29,8 @@ PREVIEW = "_PREVIEW"
 CHECK_ONLY = "_CHECK_ONLY"
 #: The output folder a build replaces, holding the last good build (alerts.build.carry).
 LIVE_OUTPUT = "_LIVE_OUTPUT"
+#: Set when the staging folder already holds the replaced site's folders (alerts.build.spare).
+SPARE_STAGING = "_SPARE_STAGING"
 #: Where `merged` keeps each setting's merge for the rest of the build.
 _MERGED = "_MERGED_SETTINGS"
 

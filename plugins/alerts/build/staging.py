@@ -30,6 +30,7 @@ from alerts.build.config import (
     LIVE_OUTPUT,
     PREVIEW,
     SETTINGS_FILE,
+    SPARE_STAGING,
     SettingsError,
     settings_file,
 )
@@ -113,7 +114,8 @@ def build(settings: dict, *, check_only: bool = False) -> BuildResult:
         try:
             result, logged = _run_pelican({
                 **settings, "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False,
-                CHECK_ONLY: check_only, LIVE_OUTPUT: str(output) if output.is_dir() else None})
+                CHECK_ONLY: check_only, LIVE_OUTPUT: str(output) if output.is_dir() else None,
+                SPARE_STAGING: recycled})
             if recycled and result.ok:
                 spare.remove_empty(staging)
             if last.vouched and result.ok:
