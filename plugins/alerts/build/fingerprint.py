@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 #: Attributes of a Pelican content object that point at the whole site, not at it.
 _SITE_WIDE = frozenset({"_context", "settings", "translations", "_summary"})
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_NAMES = {kind: kind.__name__ for kind in _PLAIN}
 #: Pelican's links to other files in a body ({filename}…, |static|…): the page then shows
 #: the other file's address as it is in this build, which no fingerprint of this one holds.
 _INTRASITE = re.compile(r"[{|](?:filename|static|attach|tag|category|author|index)[}|]")
@@ -77,9 +78,14 @@ class Fingerprints:
 
     def _part(self, value, stack: set[int]) -> str:
         kind = type(value)
-        if kind is str and len(value) > 96:  # a body: its digest, not a copy of it
-            return "str#" + hashlib.blake2b(value.encode("utf-8", "surrogatepass"),
-                                            digest_size=16).hexdigest()
+        if kind is str:
+            if len(value) > 96:  # a body: its digest, not a copy of it
+                return "str#" + hashlib.blake2b(value.encode("utf-8", "surrogatepass"),
+                                                digest_size=16).hexdigest()
+            return "str:" + repr(value)
+        plain = _PLAIN_NAMES.get(kind)
+        if plain is not None:  # the commonest values first: this runs ~100 times a page
+            return f"{plain}:{value!r}"
         if isinstance(value, _PLAIN):
             return f"{kind.__name__}:{value!r}"
         if isinstance(value, datetime | date | time | timedelta | ZoneInfo | PurePath | Enum):
@@ -125,10 +131,27 @@ class Fingerprints:
     def _content(self, content, stack: set[int]) -> str:
         if _INTRASITE.search(getattr(content, "_content", None) or ""):
             raise Uncarryable(content.source_path)
-        own = {k: v for k, v in vars(content).items() if k not in _SITE_WIDE}
+        attributes = vars(content)
+        part = self._part
+        # Pelican keeps each metadata value twice, in `metadata` and as an attribute
+        # (`url` as `override_url`): a value that is an attribute's own object is named
+        # by that attribute, whose value is in the fingerprint already.
+        named = {id(v): k for k, v in attributes.items() if k not in _SITE_WIDE}
+        parts = []
+        for name in sorted(attributes):
+            value = attributes[name]
+            if name in _SITE_WIDE:
+                continue
+            if name == "metadata" and type(value) is dict:
+                shown = [f"{k!r}=@{same}" if (same := named.get(id(v))) is not None
+                         and attributes[same] is v else f"{k!r}={part(v, stack)}"
+                         for k, v in value.items()]
+                parts.append("metadata={" + ",".join(sorted(shown)) + "}")
+            else:
+                parts.append(f"{name}={part(value, stack)}")
         versions = [(t.url, t.lang, getattr(t, "title", ""), t.status)
                     for t in getattr(content, "translations", ())]
-        return self._text(own, stack) + repr(versions)
+        return "{" + ",".join(parts) + "}" + repr(versions)
 
 
 #: How each type is fingerprinted: (its name, its form), found once per type.
