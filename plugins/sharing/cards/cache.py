@@ -71,8 +71,9 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def digest(job: CardJob, files: FileDigests) -> str:
-    """The cache key of a card: its text, photo, logo, layout, the fonts that draw it, the code."""
+def digest(job: CardJob, files: FileDigests, layouts: dict | None = None) -> str:
+    """The cache key of a card: its text, photo, logo, layout, the fonts that draw it, the
+    code. `layouts` keeps each layout's JSON for the next job: every alert has the same."""
     spec = job.spec
     title_text = spec.title + spec.header + ELLIPSIS
     text_text = "".join(t for t, _ in spec.lines) + ELLIPSIS
@@ -87,10 +88,19 @@ def digest(job: CardJob, files: FileDigests) -> str:
         "photo": spec.photo and files(spec.photo),
         "logo": spec.logo and files(spec.logo),
         "fonts": fonts,
-        "layout": {k: v for k, v in job.layout.items() if k not in LAYOUT_KEYS_WITHOUT_PIXELS},
+        "layout": _layout_json(job.layout, {} if layouts is None else layouts),
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _layout_json(layout: dict, known: dict) -> str:
+    kept = known.get(id(layout))
+    if kept is None or kept[0] is not layout:
+        shown = {k: v for k, v in layout.items() if k not in LAYOUT_KEYS_WITHOUT_PIXELS}
+        kept = known[id(layout)] = (layout, json.dumps(shown, sort_keys=True,
+                                                       ensure_ascii=False, default=str))
+    return kept[1]
 
 
 def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResult:
@@ -102,9 +112,10 @@ def render(jobs: list[CardJob], cache_dir: Path, workers: int = 0) -> RenderResu
     files = FileDigests(cache.section("files"))
     result = RenderResult(files={})
     todo: dict[Path, CardJob] = {}
+    layouts: dict = {}
     for job in jobs:
         ext = cards.FORMATS[cards.card_format(job.spec, job.layout)][0]
-        name = f"{digest(job, files)}.{ext}"
+        name = f"{digest(job, files, layouts)}.{ext}"
         cache.put(job.name, name)
         path = result.files[job.name] = cache.use(name)
         if not path.exists():

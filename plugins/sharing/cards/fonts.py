@@ -63,8 +63,7 @@ class FontChain:
 
     def missing(self, text: str) -> str:
         """The characters of text that no font in the chain has, each once."""
-        gone = (ch for ch in text if self.font_for(ch) is None and needs_glyph(ch))
-        return "".join(dict.fromkeys(gone))
+        return _missing(self, text)
 
     def used(self, text: str) -> frozenset[FontFile]:
         """The fonts runs(text) would use, without building the runs."""
@@ -82,6 +81,13 @@ def _used(chain: FontChain, text: str) -> frozenset[FontFile]:
             fonts.add(font)
             current = font
     return frozenset(fonts)
+
+
+@lru_cache(maxsize=8192)
+def _missing(chain: FontChain, text: str) -> str:
+    # Cached as _used is: every card's text is checked on every build.
+    gone = (ch for ch in text if chain.font_for(ch) is None and needs_glyph(ch))
+    return "".join(dict.fromkeys(gone))
 
 
 @lru_cache(maxsize=4096)
