@@ -75,6 +75,7 @@ class ParseCache:
         #: them (what alerts.build.unchanged records).
         self.moments: set[float] = set()
         self.photos: set[tuple] = set()
+        self._photo_stats: dict[str, list | None] = {}  # a photo many alerts show: once
 
     def key(self, source_path, raw: bytes, is_alert: bool) -> str:
         if self.shape is None:
@@ -131,7 +132,7 @@ class ParseCache:
         entry = held[1]
         if entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
                                                       now.timestamp()) \
-                or not all(same_stat(dep) for dep in entry.get("deps", ())):
+                or not all(self._same(dep) for dep in entry.get("deps", ())):
             return None
         self.reused += 1
         self._note(entry)
@@ -139,6 +140,14 @@ class ParseCache:
         result = _copy(entry["result"])
         _mark(result, entry)
         return result
+
+    def _same(self, dep) -> bool:
+        """same_stat, with each photo's stat taken once a build."""
+        if not (isinstance(dep, list) and len(dep) == 4 and isinstance(dep[0], str)):
+            return False
+        if dep[0] not in self._photo_stats:
+            self._photo_stats[dep[0]] = _stat(dep[0])
+        return self._photo_stats[dep[0]] == dep
 
     def _load(self, source_path, path: Path) -> tuple[tuple | None, object]:
         """The stat of the kept file and what it holds; (None, None) when unreadable."""
