@@ -75,6 +75,7 @@ class Pages:
         #: pages may change with every build (alerts.build.unchanged).
         self.reads_clock = False
         self._templates: dict[str, dict] = {}
+        self._answers: dict[str, tuple | None] = {}  # _template's, by template name
         self._probes: list | None = None
         self._written: dict[str, list[str]] = {}  # page -> files its render wrote
 
@@ -88,12 +89,12 @@ class Pages:
         found = self._template(template)
         if found is None:
             return None
-        names, sources = found
+        looked_up, sources = found
         fp, globals_ = self.fingerprints.of, template.environment.globals
         parts = [self.shape, template.name or "", sources]
         try:
             parts += [f"{k}={fp(v)}" for k, v in sorted(call.items())]
-            for name in _looked_up(names):
+            for name in looked_up:
                 value = context.get(name, globals_.get(name, _MISSING))
                 if value is not _MISSING:
                     parts.append(f"{name}={fp(value)}")
@@ -101,11 +102,18 @@ class Pages:
             return None
         return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _template(self, template) -> tuple[frozenset[str], str] | None:
-        """Every variable `template` and the templates it pulls in can read, and a
-        digest of their sources: a page is rendered again when one of them is edited,
-        and only then. Jinja's analysis costs more than carrying a thousand pages, so
-        its answer is kept in the manifest with the sources it read."""
+    def _template(self, template) -> tuple[tuple[str, ...], str] | None:
+        """Every variable `template` and the templates it pulls in can read (as
+        `_looked_up` gives them), and a digest of their sources: a page is rendered again
+        when one of them is edited, and only then. Jinja's analysis costs more than
+        carrying a thousand pages, so its answer is kept in the manifest with the sources
+        it read; the answer is worked out once a build for each template."""
+        name = template.name
+        if name not in self._answers:
+            self._answers[name] = self._analysed(template)
+        return self._answers[name]
+
+    def _analysed(self, template) -> tuple[tuple[str, ...], str] | None:
         name = template.name
         if name not in self._templates:
             env = template.environment
@@ -121,7 +129,7 @@ class Pages:
         if "now" in found["names"]:
             self.reads_clock = True
         sources = hashlib.sha256(repr(sorted(found["sources"].items())).encode()).hexdigest()
-        return frozenset(found["names"]), sources
+        return _looked_up(frozenset(found["names"])), sources
 
     @property
     def shape(self) -> str:
