@@ -30,7 +30,6 @@ versions) reaches the next.
 from __future__ import annotations
 
 import bisect
-import copy
 import hashlib
 import logging
 import os
@@ -93,7 +92,7 @@ class ParseCache:
     @staticmethod
     def stat(source_path) -> tuple | None:
         """The source file's stat, taken before it is read (see `get`)."""
-        return _file_stat(Path(source_path))
+        return _file_stat(source_path)
 
     def recall(self, source_path, is_alert: bool, now: datetime):
         """The parse this process holds for the file when the file, the settings and code,
@@ -107,7 +106,7 @@ class ParseCache:
         kept_as, _, source_as, shape, alert = held
         if (shape, alert) != (self.shape, is_alert) or source_as is None \
                 or source_as != self.stat(source_path) \
-                or kept_as != _file_stat(self.folder / f"{name}.pickle"):
+                or kept_as != _file_stat(os.path.join(self.folder, f"{name}.pickle")):
             return None
         return self._use(name, held, now)
 
@@ -218,9 +217,9 @@ class ParseCache:
                 path.unlink(missing_ok=True)
 
 
-def _file_stat(path: Path) -> tuple | None:
+def _file_stat(path: str | os.PathLike) -> tuple | None:
     try:
-        return _stat_key(path.stat())
+        return _stat_key(os.stat(path))
     except OSError:
         return None
 
@@ -232,13 +231,21 @@ def _stat_key(st: os.stat_result) -> tuple:
 def _copy(result):
     """A parse to hand to one build: the build fills in its alert (versions, where its
     follow-up leads), so the alert is copied, and the metadata that holds it."""
-    result = copy.copy(result)
+    result = _shallow(result)
     if result.alert is not None:
-        result.alert = copy.copy(result.alert)
+        result.alert = _shallow(result.alert)
     result.metadata = dict(result.metadata)
     if "alert" in result.metadata:
         result.metadata["alert"] = result.alert
     return result
+
+
+def _shallow(value):
+    """copy.copy of one of our dataclasses (plain __dict__ ones), without copy's
+    general machinery: a held parse is copied for every file of every rebuild."""
+    made = object.__new__(type(value))
+    made.__dict__.update(value.__dict__)
+    return made
 
 
 def _mark(result, entry: dict) -> None:
