@@ -439,3 +439,28 @@ def test_the_old_site_leaves_its_folders_to_the_next_build(tmp_path, caplog,
     empty = [d for d in _folders(third.output)
              if not any(p.is_file() for p in (third.output / d).rglob("*"))]
     assert empty == []
+
+
+def test_an_articles_fingerprint_covers_its_metadata_where_it_is_not_an_attribute():
+    """Pelican keeps each metadata value as an attribute too; the fingerprint names such
+    a value by its attribute. A metadata value a plugin or template changed on its own,
+    or one no attribute holds, must still change the fingerprint."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from alerts.build.fingerprint import Fingerprints
+
+    def article(**metadata):
+        return Article("<p>Body</p>", metadata={"title": "Same", **metadata},
+                       settings=dict(DEFAULT_CONFIG), source_path="a.md")
+
+    base = Fingerprints().of(article())
+    assert Fingerprints().of(article()) == base
+    assert Fingerprints().of(article(title="Other")) != base
+    changed = article()
+    changed.metadata["title"] = "Other"  # the attribute still says "Same"
+    assert changed.title == "Same"
+    assert Fingerprints().of(changed) != base
+    unheld = article()
+    unheld.metadata["extra"] = "only here"
+    assert Fingerprints().of(unheld) != base
