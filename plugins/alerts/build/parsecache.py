@@ -131,7 +131,7 @@ class ParseCache:
         entry = held[1]
         if entry.get("passed") != bisect.bisect_right(entry.get("moments", ()),
                                                       now.timestamp()) \
-                or not all(self._same(dep) for dep in entry.get("deps", ())):
+                or not all(same_stat(dep, self._photo_stats) for dep in entry.get("deps", ())):
             return None
         self.reused += 1
         self._note(entry)
@@ -139,14 +139,6 @@ class ParseCache:
         result = _copy(entry["result"])
         _mark(result, entry)
         return result
-
-    def _same(self, dep) -> bool:
-        """same_stat, with each photo's stat taken once a build."""
-        if not (isinstance(dep, list) and len(dep) == 4 and isinstance(dep[0], str)):
-            return False
-        if dep[0] not in self._photo_stats:
-            self._photo_stats[dep[0]] = _stat(dep[0])
-        return self._photo_stats[dep[0]] == dep
 
     def _load(self, source_path, path: Path) -> tuple[tuple | None, object]:
         """The stat of the kept file and what it holds; (None, None) when unreadable."""
@@ -261,6 +253,13 @@ def _stat(path) -> list | None:
     return None if found is None else [str(path), *found]
 
 
-def same_stat(dep) -> bool:
-    """Whether a file is as `_stat` found it."""
-    return isinstance(dep, list) and len(dep) == 4 and _stat(dep[0]) == dep
+def same_stat(dep, seen: dict | None = None) -> bool:
+    """Whether a file is as `_stat` found it; `seen` keeps each path's stat for the
+    next question (a photo many alerts show is stat-ed once a build)."""
+    if not (isinstance(dep, list) and len(dep) == 4 and isinstance(dep[0], str)):
+        return False
+    if seen is None:
+        return _stat(dep[0]) == dep
+    if dep[0] not in seen:
+        seen[dep[0]] = _stat(dep[0])
+    return seen[dep[0]] == dep
