@@ -14,6 +14,11 @@ from pathlib import Path
 #: them again on every rebuild would bury the content's problems. A settings edit lets
 #: them be said once more (see OnceOnly.forget).
 SETTINGS_WARNINGS = ("sharing: SITEURL is empty",)
+#: How long, in ms, the watcher waits for more changes before it reports them: a save is
+#: reported 20–40 ms after it happened (watchfiles' default, 50, gives 50–100 ms of the
+#: edit-to-reload time). An editor's save (write, rename) takes well under that; a
+#: change that still comes later starts one more build, which replaces this one's output.
+WATCH_STEP_MS = 20
 
 
 def config_files(settings_file: str | Path) -> set[Path]:
@@ -78,7 +83,7 @@ class Changes:
         if not paths:
             return
         for changes in watch(*paths, stop_event=self._stop, raise_interrupt=False,
-                             **options):
+                             step=WATCH_STEP_MS, **options):
             with self._lock:
                 self.settings_changed |= any(Path(p).resolve() in self.files
                                              for _, p in changes)
