@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.authoring.model import CLOSED, CLOSING, OPEN
@@ -143,6 +144,7 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=8192)  # for every page that shows the alert, and every kept page's check
 def time_left(deadline: datetime, now: datetime, lang: str | None = None) -> str:
     """"2 days left", "5 hours left"…; the same rounding as theme/static/js/alert.js."""
     seconds = (deadline - now).total_seconds()
