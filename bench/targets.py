@@ -28,6 +28,10 @@ def targets(n: int, rows: dict, derived: dict) -> list[dict]:
     if n == SET_AT:
         checks.append(("cold, cards and PDFs ≤ 60 s", f"{rows['cold']['median_s']:.1f} s",
                        rows["cold"]["median_s"] <= 60))
+        if "devserver" in rows:
+            dev = rows["devserver"]
+            checks.append(("devserver: one alert saved → its page reloaded ≤ 1.5 s",
+                           f"{dev['median_s']:.2f} s", dev["median_s"] <= 1.5))
     if "cached_nopdf" in rows:
         checks.append((f"cards cached, PDFs off ≤ 1.5× bare Pelican{at}",
                        f"{rows['cached_nopdf']['ratio_to_bare']}×",

@@ -84,12 +84,12 @@ def _run(seconds, cards=0, pdfs=0, pages=None, event=None) -> Run:
     return run
 
 
-def _size(n, bare=10.0, noop=4.0, edit=5.0, pages=(12, 1000)) -> dict:
+def _size(n, bare=10.0, noop=4.0, edit=5.0, pages=(12, 1000), dev=2.5) -> dict:
     builds = {"bare": [_run(bare)] * 3, "cold": [_run(50.0, 1001, 1000)],
               "noop": [_run(noop, pages=(0, 1012))] * 3,
               "edit": [_run(edit, 1, 1, pages=pages)] * 3}
     if n < LARGE:
-        builds["devserver"] = [_run(2.5, 1, 0, pages=pages, event=2.4)] * 3
+        builds["devserver"] = [_run(dev, 1, 0, pages=pages, event=dev - 0.1)] * 3
     return summarize(n, builds, [120.0, 130.0], 100, f"plan of {n}")
 
 
@@ -106,6 +106,14 @@ def test_the_n1000_targets_read_the_ratios_to_bare_pelican_and_the_cold_time():
     assert missed["nothing changed ≤ 0.5× bare Pelican"] is False
     assert missed["one alert edited ≤ 0.6× bare Pelican"] is False
     assert "cold, cards and PDFs ≤ 60 s" not in _verdicts(_size(100))
+
+
+def test_the_devserver_target_reads_the_median_edit_to_reload_time_at_n1000():
+    reload = "devserver: one alert saved → its page reloaded ≤ 1.5 s"
+    assert _verdicts(_size(1000, dev=1.4))[reload] is True
+    assert _verdicts(_size(1000, dev=2.5))[reload] is False
+    assert reload not in _verdicts(_size(100, dev=1.4))
+    assert reload not in _verdicts(_size(LARGE))  # no devserver row at N=5000
 
 
 def test_an_edit_may_render_its_own_pages_and_the_listings_and_no_more():
