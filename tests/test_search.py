@@ -275,6 +275,33 @@ def test_unchanged_pages_reuse_the_cached_index(tmp_path, monkeypatch, caplog):
     assert "Lerma" in " ".join(p["content"] for p in fragments(third.output))
 
 
+def test_pagefind_reads_a_kept_copy_that_follows_the_pages(tmp_path):
+    """The cache keeps what Pagefind reads and a build rewrites only what differs: a copy
+    a killed build damaged is written again, a page removed leaves the copy and the index,
+    and a file no page is does not stay."""
+    first = build_site(tmp_path, FILES)
+    assert first.result.ok, first.messages
+    copy = tmp_path / "cache" / "search" / searchindex.SITE_FOLDER
+    river = copy / "alerts" / "limpien-el-rio" / "index.html"
+    clinic = copy / CLINIC / "index.html"
+    assert b"Atoyac" in river.read_bytes()
+    clinic.write_bytes(clinic.read_bytes()[:40])  # cut short, as by a killed build
+    (copy / "alerts" / "gone").mkdir()
+    (copy / "alerts" / "gone" / "index.html").write_text("<p>zeppelins</p>")
+    (first.content / "alerts" / "river.md").unlink()
+    edited = {k: v for k, v in FILES.items() if k != "alerts/river.md"}
+    second = build_site(tmp_path, {**edited, "alerts/hearings.md":
+                                   HEARINGS.replace("five minutes", "three minutes")})
+    assert second.result.ok, second.messages
+    pages = {page["url"]: page["content"] for page in fragments(second.output)}
+    assert set(pages) == INDEXED - {"/alerts/limpien-el-rio/"}
+    assert "three minutes before a judge" in pages["/alerts/protect-fair-asylum-hearings/"]
+    assert "fund the clinic" in pages["/" + CLINIC].lower()
+    assert not river.parent.exists() and not (copy / "alerts" / "gone").exists()
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.html")) == sorted(
+        url.strip("/") + "/index.html" for url in pages)
+
+
 def test_a_site_without_alerts_has_a_search_page_without_an_index(tmp_path):
     built = build_site(tmp_path, {"pages/about.md": FILES["pages/about.md"]})
     assert built.result.ok, built.messages

@@ -2,7 +2,8 @@
 search bundle (SEARCH_BUNDLE_URL), or reuse the bundle the cache keeps for the same pages.
 
 Pagefind is the binary the pinned `pagefind_bin` wheel carries; nothing is downloaded.
-It runs on a copy of what it indexes of each page, in a work folder beside the cache with
+It runs on a copy of what it indexes of each page, which the cache keeps (`pages/`) and
+a build rewrites only where a page changed, in a work folder beside the cache with
 no PAGEFIND_* variable in its environment, so no `pagefind.yml` or setting of the
 machine changes what it does. Its exit status is checked and it has TIMEOUT seconds: a
 failure, a missing binary or a timeout stops the build with one message, and the
@@ -24,6 +25,7 @@ them in one order, so the same pages give the same bytes.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -34,6 +36,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -56,6 +59,8 @@ EXCLUDED = ("[data-volatile], [hidden]:not(.search-data), nav, button, .share, .
 FORMAT = 1
 #: Pagefind works in a folder so named beside the cache folder, removed when it is done.
 WORK_PREFIX = ".search-work-"
+#: The cache's copy of what Pagefind indexes, kept from build to build (`_mirror`).
+SITE_FOLDER = "pages"
 #: The folders of index data a search loads; with ENTRY, the script, the .pf_meta files
 #: and the WebAssembly of each indexed language, all a search page needs.
 _DATA_FOLDERS = ("fragment", "index", "filter")
@@ -211,14 +216,13 @@ def _index(pages: list[tuple[str, bytes]], cache: Cache) -> dict[str, str]:
     # Beside the cache, so that Pagefind's files move into it without a copy.
     cache.folder.mkdir(parents=True, exist_ok=True)
     _remove_stale(cache.folder.parent)
-    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=cache.folder.parent) as folder:
+    site = cache.folder / SITE_FOLDER
+    with _held(site), tempfile.TemporaryDirectory(prefix=WORK_PREFIX,
+                                                  dir=cache.folder.parent) as folder:
         work = Path(folder)
-        for url, page in pages:
-            file = work / "site" / url / "index.html"
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(page)
+        _mirror(pages, site)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        command = [str(binary), "--site", "site", "--output-path", "bundle",
+        command = [str(binary), "--site", str(site), "--output-path", "bundle",
                    "--exclude-selectors", EXCLUDED, "--quiet"]
         try:
             run = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
@@ -236,6 +240,40 @@ def _index(pages: list[tuple[str, bytes]], cache: Cache) -> dict[str, str]:
                 f"search: Pagefind failed with exit status {run.returncode} indexing "
                 f"{len(pages)} alert pages: {said or 'no message'}; the site was not replaced")
         return _keep(work / "bundle", cache, said)
+
+
+@contextmanager
+def _held(site: Path):
+    """The pages folder, for this build alone: builds of two outputs may share a cache."""
+    site.mkdir(parents=True, exist_ok=True)
+    handle = os.open(site, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing the folder releases the lock
+
+
+def _mirror(pages: list[tuple[str, bytes]], site: Path) -> None:
+    """Make `site` hold exactly `pages`, each as `<url>/index.html`, writing only the files
+    whose bytes differ: after one edit, one file rather than a thousand. What a killed
+    build left half-written differs, so it is written again; what no page is, is removed."""
+    wanted = set()
+    for url, page in pages:
+        file = site / url / "index.html"
+        wanted.add(str(file))
+        try:
+            if file.read_bytes() == page:
+                continue
+        except OSError:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(page)
+    for folder, subfolders, files in os.walk(site, topdown=False):
+        for name in files:
+            if os.path.join(folder, name) not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(site) and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def _keep(bundle: Path, cache: Cache, said: str) -> dict[str, str]:
