@@ -268,7 +268,7 @@ def _mirror(pages: list[tuple[str, bytes]], site: Path) -> None:
         except OSError:
             file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(page)
-    for folder, subfolders, files in os.walk(site, topdown=False):
+    for folder, _subfolders, files in os.walk(site, topdown=False):
         for name in files:
             if os.path.join(folder, name) not in wanted:
                 os.unlink(os.path.join(folder, name))
