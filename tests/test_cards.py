@@ -180,6 +180,26 @@ def test_rtl_is_detected_from_the_characters():
     assert cardtext.is_rtl("2024", default=True)
 
 
+@pytest.mark.parametrize("names,lang", [(cards.TITLE_FONTS, "en"), (cards.TEXT_FONTS, "ar"),
+                                        (cards.TITLE_FONTS, "ja")])
+def test_a_chain_answers_from_what_it_learnt_as_it_would_by_walking_the_text(names, lang):
+    """`missing` and `used` answer most texts from the characters a chain has seen; the
+    answers are those of a chain that has seen nothing and walks every character."""
+    import random
+    dirs = cardfonts.font_dirs()
+    learnt = cardfonts.resolve(list(names), lang, dirs)
+    pick = random.Random(7)
+    texts = ["Tell the council", "مرحبا بالعالم 3 days", "日本語 text ✊🏽", "",
+             " ", "‍", "x‍y", "͸ river"]
+    texts += ["".join(pick.choice("ab c1–…مر日✊‍️É,.͸")
+                      for _ in range(pick.randint(0, 12))) for _ in range(300)]
+    for text in texts * 2:  # the second time, from what the first taught it
+        fresh = cardfonts.resolve(list(names), lang, dirs)
+        assert learnt.used(text) == cardfonts._used(fresh, text), text
+        walked = (ch for ch in text if fresh.font_for(ch) is None and cardfonts.needs_glyph(ch))
+        assert learnt.missing(text) == "".join(dict.fromkeys(walked)), text
+
+
 def test_a_character_no_font_has_is_named_and_left_off_the_card(tmp_path):
     alert = make_alert("Save the \u0378 river \U0010fffd", lines={"title": 3})
     problems = Problems()

@@ -40,6 +40,12 @@ class FontChain:
     # Per character: (first font that has it, or None; whether it may stay in the run
     # it sits in; whether it needs a glyph at all). Looked up for every character drawn.
     _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Characters known to be drawable (a font has them, or they need no glyph): most
+    # texts are checked against this set in one step (`missing`).
+    _drawable: set = field(default_factory=set, compare=False, hash=False, repr=False)
+    # Characters the first font draws (or that need no glyph): a text of these alone is
+    # drawn with that font alone (`used`).
+    _primary: set = field(default_factory=set, compare=False, hash=False, repr=False)
 
     def font_for(self, ch: str, current: FontFile | None = None) -> FontFile | None:
         try:
@@ -51,6 +57,8 @@ class FontChain:
             # word keeps one font and Arabic joins are shaped together.
             sticky = unicodedata.category(ch)[0] in "MNPSZ"
             self._memo[ch] = (first, sticky, glyph)
+            if self.fonts and (first is self.fonts[0] or not glyph):
+                self._primary.add(ch)
         if not glyph:
             return current or (self.fonts[0] if self.fonts else None)
         if current and sticky and current is not first and ord(ch) in coverage(current):
@@ -63,10 +71,22 @@ class FontChain:
 
     def missing(self, text: str) -> str:
         """The characters of text that no font in the chain has, each once."""
-        return _missing(self, text)
+        # Asked of every card's text on every build, so the common answer ("none") is a
+        # set lookup rather than a character-by-character walk.
+        if self._drawable.issuperset(text):
+            return ""
+        gone = []
+        for ch in text:
+            if self.font_for(ch) is None and needs_glyph(ch):
+                gone.append(ch)
+            else:
+                self._drawable.add(ch)
+        return "".join(dict.fromkeys(gone))
 
     def used(self, text: str) -> frozenset[FontFile]:
         """The fonts runs(text) would use, without building the runs."""
+        if text and self._primary.issuperset(text):  # most texts, in one step
+            return frozenset((self.fonts[0],))
         return _used(self, text)
 
 
@@ -81,13 +101,6 @@ def _used(chain: FontChain, text: str) -> frozenset[FontFile]:
             fonts.add(font)
             current = font
     return frozenset(fonts)
-
-
-@lru_cache(maxsize=8192)
-def _missing(chain: FontChain, text: str) -> str:
-    # Cached as _used is: every card's text is checked on every build.
-    gone = (ch for ch in text if chain.font_for(ch) is None and needs_glyph(ch))
-    return "".join(dict.fromkeys(gone))
 
 
 @lru_cache(maxsize=4096)
