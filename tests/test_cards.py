@@ -188,7 +188,7 @@ def test_a_chain_answers_from_what_it_learnt_as_it_would_by_walking_the_text(nam
     import random
     dirs = cardfonts.font_dirs()
     learnt = cardfonts.resolve(list(names), lang, dirs)
-    pick = random.Random(7)
+    pick = random.Random(7)  # noqa: S311 - a fixed sample of texts, not a secret
     texts = ["Tell the council", "مرحبا بالعالم 3 days", "日本語 text ✊🏽", "",
              " ", "‍", "x‍y", "͸ river"]
     texts += ["".join(pick.choice("ab c1–…مر日✊‍️É,.͸")
