@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -87,6 +88,35 @@ def test_steps_run_after_what_they_need_whatever_the_plugin_order():
     for order in ((a, b), (b, a)):
         assert [s.name for s in collect(order)] == ["share-text", "photos", "cards", "pdfs",
                                                     "zebra"]
+
+
+def test_pagefind_starts_once_the_alert_pages_are_written_before_the_other_pages(
+        tmp_path, monkeypatch):
+    """The "written" phase runs when Pelican's articles generator has written the alert
+    pages and before the other generators write theirs (embeds, targets, search pages),
+    so the index is made while they are written."""
+    from alerts.site import searchindex
+    seen = []
+
+    def alert_pages(state):
+        output = Path(state.output_path)
+        seen.append((sorted(p.parent.relative_to(output).as_posix()
+                            for p in output.glob("alerts/*/index.html")),
+                     sorted(output.glob("alerts/*/embed/index.html")),
+                     (output / "search" / "index.html").exists()))
+        return pages(state)
+
+    pages = searchindex.alert_pages
+    monkeypatch.setattr(searchindex, "alert_pages", alert_pages)
+    site = build_site(_sample(tmp_path), {})
+    assert site.result.ok, site.messages
+    [(written, embeds, search_page)] = seen
+    assert written and written == sorted(
+        p.parent.relative_to(site.output).as_posix()
+        for p in site.output.glob("alerts/*/index.html"))
+    assert embeds == [] and not search_page
+    assert list(site.output.glob("alerts/*/embed/index.html"))
+    assert (site.output / "search" / "index.html").exists()
 
 
 def test_a_step_that_needs_a_missing_step_names_it_and_its_plugin():

@@ -183,6 +183,13 @@ def run_listed(generators) -> None:
         pipeline.run_phase(state.steps, "listed", state)
 
 
+def run_written(generator, writer=None) -> None:
+    """After Pelican's articles generator has written its pages: the alert pages."""
+    if _in_this_build(generator.settings):
+        state = buildstate.current()
+        pipeline.run_phase(state.steps, "written", state)
+
+
 def run_finalized(pelican) -> None:
     if _in_this_build(pelican.settings):
         state = buildstate.current()
@@ -196,7 +203,7 @@ ALERT_STEPS = (
     pipeline.Step("calendars", calendars.write_calendars, needs=("pages",)),
     emailedition.STEP,
     pipeline.Step("feeds", feeds.write_feeds, needs=("pages",)),
-    pipeline.Step("search-start", search.start_index, needs=("pages",)),
+    pipeline.Step("search-start", search.start_index, phase="written", needs=("alert-pages",)),
     pipeline.Step("search", search.write_index, needs=("search-start",), setup=search.setup),
     pipeline.Step("headers", headers.write_headers, needs=("pages",)),
     pipeline.Step("carry", save_pages, needs=("pages",)),
@@ -210,4 +217,5 @@ def register():
     signals.all_generators_finalized.connect(run_listed)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
+    signals.article_writer_finalized.connect(run_written)
     signals.finalized.connect(run_finalized)

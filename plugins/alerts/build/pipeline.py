@@ -10,11 +10,14 @@ provides stops the build with a message naming the plugin to add.
     setup     every step's `setup`, the alerts plugin's first: template globals
     read      Pelican's readers (alerts.reader)
     list      translations, slug checks, listings; then each step of phase "listed"
-    pages     Pelican writes every page
+    alert-pages  Pelican has written the alert pages (its articles generator); then
+              each step of phase "written":
+    search-start  Pagefind starts indexing the alert pages, when they changed, while
+              the other pages are written and the steps below run
+              (alerts.site.searchindex)
+    pages     Pelican writes every other page
     minify    the theme's CSS and JS in the output, without comments or spare space
               ("finalized" phase, in this order)
-    search-start  Pagefind starts indexing the alert pages, when they changed, while
-              the steps below run (alerts.site.searchindex)
     photos    published without metadata
     cards     social cards (sharing)
     pdfs      one PDF per alert page and per letter (printpdf)
@@ -40,11 +43,11 @@ from alerts.authoring.deadline import ConfigError
 logger = logging.getLogger(__name__)
 
 #: Steps Pelican or the build itself does; others may need them but not provide them.
-BUILT_IN = ("setup", "read", "list", "pages", "swap")
+BUILT_IN = ("setup", "read", "list", "alert-pages", "pages", "swap")
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
 ORDER = ("share-text", "pdf-warm", "minify", "search-start", "photos", "cards", "pdfs", "calendars",
          "email", "feeds", "search", "headers", "carry")
-PHASES = ("listed", "finalized")
+PHASES = ("listed", "written", "finalized")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ class Step:
     name: str
     #: Called with the build's state (alerts.build.state.BuildState) at its phase.
     run: Callable[[object], object] | None = None
-    #: "listed": every file read and listed, pages not yet written; "finalized": after.
+    #: "listed": every file read and listed, pages not yet written; "written": the alert
+    #: pages written, other pages not yet; "finalized": every page written.
     phase: str = "finalized"
     #: Names of the steps that must have run before this one.
     needs: tuple[str, ...] = ()

@@ -131,9 +131,10 @@ def cache_key(pages: list[tuple[str, bytes]]) -> str:
 
 
 def start_index(state) -> None:
-    """The "search-start" step, as soon as the pages are written: when the index must be
-    made again, Pagefind starts on a thread of its own (a process, mostly) while the
-    other steps draw cards and PDFs; the "search" step waits for it."""
+    """The "search-start" step, as soon as the alert pages are written: when the index
+    must be made again, Pagefind starts on a thread of its own (a process, mostly) while
+    the other pages are written and the other steps draw cards and PDFs; the "search"
+    step waits for it."""
     if state.settings.get(PREVIEW):
         return
     started = time.perf_counter()
