@@ -7,6 +7,7 @@ same way, through one cache and one pool of workers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from alerts.authoring.fields import line_of
@@ -103,8 +104,10 @@ def letter_page_css(conf: dict) -> str:
             f"margin: {LETTER_MARGINS} !important; }}\n")
 
 
+#: What a CSS string literal escapes: quotes, backslashes and control characters.
+_CSS_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
 def css_string(text: str) -> str:
     """`text` as a CSS string literal, with quotes, backslashes and controls escaped."""
-    return '"' + "".join(
-        f"\\{ord(c):x} " if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F else c
-        for c in text) + '"'
+    return '"' + _CSS_ESCAPED.sub(lambda found: f"\\{ord(found[0]):x} ", text) + '"'
