@@ -21,6 +21,7 @@ from conftest import (
     write_files,
 )
 
+from alerts.site import calendars
 from printpdf.sanitize import prepare
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -209,6 +210,15 @@ def test_uids_are_stable_across_builds_and_distinct(site, again):
     assert all(uid.endswith("@localhost") for uid in uids)
     assert read(site, "calendar.ics")["UID"] == "calendar.ics@localhost"
     assert read(site, "alerts/fall/deadline.ics")["UID"] == "alerts/fall/deadline.ics@localhost"
+
+
+@pytest.mark.parametrize("uid", [
+    "alerts/clinic/deadline.ics@alerts.example.org", "calendar.ics@localhost:8000",
+    "a" * 70, "a" * 71, "b" * 200, "alerts/a,b;c\\d/deadline.ics@x", "alerts/ñandú/@x",
+    "alerts/a b/deadline.ics@x", ""])
+def test_a_uid_line_is_the_one_icalendar_writes(uid):
+    expected = icalendar.Calendar().content_line("UID", icalendar.vText(uid)).to_ical()
+    assert calendars._uid_line(uid) == expected + b"\r\n"
 
 
 def test_two_builds_give_the_same_bytes(site, again):
