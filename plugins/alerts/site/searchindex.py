@@ -2,9 +2,9 @@
 search bundle (SEARCH_BUNDLE_URL), or reuse the bundle the cache keeps for the same pages.
 
 Pagefind is the binary the pinned `pagefind_bin` wheel carries; nothing is downloaded.
-It runs on a copy of what it indexes of each page, which the cache keeps (`pages/`) and
-a build rewrites only where a page changed, in a work folder beside the cache with
-no PAGEFIND_* variable in its environment, so no `pagefind.yml` or setting of the
+It reads a copy of what it indexes of each page, which the cache keeps (`pages/`) and
+a build rewrites only where a page changed, and writes into a work folder beside the
+cache, with no PAGEFIND_* variable in its environment, so no `pagefind.yml` or setting of the
 machine changes what it does. Its exit status is checked and it has TIMEOUT seconds: a
 failure, a missing binary or a timeout stops the build with one message, and the
 previous site stays (alerts.build.staging).
@@ -217,7 +217,7 @@ def _index(pages: list[tuple[str, bytes]], cache: Cache) -> dict[str, str]:
     # Beside the cache, so that Pagefind's files move into it without a copy.
     cache.folder.mkdir(parents=True, exist_ok=True)
     _remove_stale(cache.folder.parent)
-    site = cache.folder / SITE_FOLDER
+    site = (cache.folder / SITE_FOLDER).absolute()  # Pagefind runs in the work folder
     with _held(site), tempfile.TemporaryDirectory(prefix=WORK_PREFIX,
                                                   dir=cache.folder.parent) as folder:
         work = Path(folder)
