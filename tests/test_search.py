@@ -4,9 +4,11 @@ their own policy, a failed index failing the build, and the cached index reused.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 import logging
+import os
 import re
 import stat
 import sys
@@ -249,6 +251,39 @@ def test_a_missing_or_stuck_binary_fails_the_build(tmp_path, monkeypatch):
     assert not result.ok
     assert any("did not finish indexing 4 alert pages in 1 s" in m for m in result.failures)
     assert not (tmp_path / "stuck" / "output").exists()
+
+
+def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path, monkeypatch):
+    """A step after "search-start" fails: the build ends at once, with Pagefind stopped,
+    its work folder gone and the pages' copy free for the next build."""
+    from alerts.site import feeds
+
+    ran, finished = tmp_path / "pagefind.pid", tmp_path / "pagefind.done"
+    monkeypatch.setattr(searchindex, "pagefind_binary", failing_binary(
+        tmp_path, f"echo $$ > {ran}; sleep 30; touch {finished}"))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the feeds broke")
+
+    monkeypatch.setattr(feeds.Feeds, "atom", broken)
+    failed = build_site(tmp_path, FILES)
+    assert not failed.result.ok
+    assert any("the feeds broke" in m for m in failed.result.failures), failed.messages
+    pid = int(ran.read_text())  # it was started, and is gone without having finished
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not finished.exists()
+    assert not list((tmp_path / "cache").glob(searchindex.WORK_PREFIX + "*"))
+    copy = tmp_path / "cache" / "search" / searchindex.SITE_FOLDER
+    handle = os.open(copy, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds it
+    finally:
+        os.close(handle)
+    monkeypatch.undo()
+    again = build_site(tmp_path, FILES)
+    assert again.result.ok, again.messages
+    assert {page["url"] for page in fragments(again.output)} == INDEXED
 
 
 def test_unchanged_pages_reuse_the_cached_index(tmp_path, monkeypatch, caplog):

@@ -168,6 +168,7 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
         root.removeHandler(logged)
         console.quiet = quiet
         _forget_rendered_bodies()
+        buildstate.stop_background()  # a failed build does not leave Pagefind running
     for error, about in counter.faults:
         faults.log_traceback(error, about)
     try:

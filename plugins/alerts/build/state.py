@@ -48,7 +48,8 @@ class BuildState:
     #: Answers the clock gave beyond the pages' "… left" (alerts.build.carry): what
     #: alerts.build.unchanged asks again, e.g. ("today", zone, "2026-12-03").
     clock: set = field(default_factory=set)
-    #: Work a step started for a later step to finish, by name (the search index).
+    #: Work a step started for a later step to finish, by name (the search index): the
+    #: later step pops it; what is left when the build ends is stopped (`stop_background`).
     background: dict = field(default_factory=dict)
 
 
@@ -76,10 +77,20 @@ def on_reset(forget: Callable[[], None]) -> None:
         _resets.append(forget)
 
 
+def stop_background() -> None:
+    """Stop the work steps started for later steps that never ran, as when the build
+    failed between them: each has a `cancel()`. alerts.build.staging calls it as each
+    build ends."""
+    while _current is not None and _current.background:
+        _name, work = _current.background.popitem()
+        work.cancel()
+
+
 def reset() -> None:
     """Drop the build state and what modules keep per build; alerts.build.staging calls it as
     each build starts."""
     global _current
+    stop_background()
     _current = None
     for forget in _resets:
         forget()
