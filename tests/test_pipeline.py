@@ -128,6 +128,13 @@ def test_a_step_that_needs_a_missing_step_names_it_and_its_plugin():
 @pytest.mark.parametrize(("steps", "words"), [
     ((Step("x", needs=("y",)), Step("y", needs=("x",))), "the build's steps wait on each other"),
     ((Step("x", phase="listed", needs=("y",)), Step("y")), "needs a later step"),
+    # Pelican's own steps are done at a phase too: the pages only once every page is
+    # written, the alert pages from "written" on, and the swap after every step.
+    ((Step("x", phase="listed", needs=("pages",)),), r"needs a later step \('pages'\); "
+                                                      "move it to phase 'finalized'"),
+    ((Step("x", phase="written", needs=("pages",)),), r"needs a later step \('pages'\)"),
+    ((Step("x", phase="listed", needs=("alert-pages",)),), "move it to phase 'written'"),
+    ((Step("x", needs=("swap",)),), "needs the step 'swap', which comes after every step"),
     ((Step("x", phase="soon"),), "has phase 'soon'"),
     ((Step("pages"),), "a step named 'pages' is already in the build"),
 ])

@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 #: Steps Pelican or the build itself does; others may need them but not provide them.
 BUILT_IN = ("setup", "read", "list", "alert-pages", "pages", "swap")
+#: The first phase whose steps run after each built-in step; "swap" runs after them all.
+BUILT_IN_DONE = {"setup": "listed", "read": "listed", "list": "listed",
+                 "alert-pages": "written", "pages": "finalized", "swap": None}
 #: Where a known step runs among the steps of its phase; unknown ones run after these.
 ORDER = ("share-text", "pdf-warm", "minify", "search-start", "photos", "cards", "pdfs", "calendars",
          "email", "feeds", "search", "headers", "carry")
@@ -104,11 +107,15 @@ def _ordered(steps: dict[str, Step]) -> tuple[Step, ...]:
         if ready is None:
             cycle = ", ".join(f"{s.name} needs {', '.join(s.needs)}" for s in waiting)
             raise ConfigError(f"the build's steps wait on each other: {cycle}")
-        if any(PHASES.index(steps[n].phase) > PHASES.index(ready.phase)
-               for n in ready.needs if n in steps):
-            raise ConfigError(f"plugin {ready.plugin}: step {ready.name!r} runs in phase "
-                              f"{ready.phase!r} but needs a later step; move it to "
-                              "phase 'finalized'")
+        for need in ready.needs:
+            after = steps[need].phase if need in steps else BUILT_IN_DONE[need]
+            if after is None:
+                raise ConfigError(f"plugin {ready.plugin}: step {ready.name!r} needs the step "
+                                  f"{need!r}, which comes after every step; leave it out")
+            if PHASES.index(after) > PHASES.index(ready.phase):
+                raise ConfigError(f"plugin {ready.plugin}: step {ready.name!r} runs in phase "
+                                  f"{ready.phase!r} but needs a later step ({need!r}); move "
+                                  f"it to phase {after!r}")
         done.append(ready)
         waiting.remove(ready)
     return tuple(done)
