@@ -180,7 +180,8 @@ class _Job:
 
     def __init__(self, pages: list[tuple[str, bytes]], started: float, settings: dict) -> None:
         self.pages, self.started = pages, started
-        self.cache = Cache(Path(settings["CACHE_PATH"]) / "search", "search", FORMAT)
+        folder = Path(settings["CACHE_PATH"]) / "search"
+        self.cache = Cache(folder, "search", FORMAT) if pages else None
         self.key = cache_key(pages) if pages else ""
         self.record: dict | None = None
         self.reused = False
