@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+import time
 
 import pytest
 from conftest import MINIMAL_ALERT, ROOT, build_site, replace_once, snapshot
@@ -258,21 +259,25 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path, monkeypatch):
     its work folder gone and the pages' copy free for the next build."""
     from alerts.site import feeds
 
-    ran, finished = tmp_path / "pagefind.pid", tmp_path / "pagefind.done"
+    ran = tmp_path / "pagefind.pid"
+    # `exec`: the process the build started is the one that sleeps.
     monkeypatch.setattr(searchindex, "pagefind_binary", failing_binary(
-        tmp_path, f"echo $$ > {ran}; sleep 30; touch {finished}"))
+        tmp_path, f"echo $$ > {ran}.part; mv {ran}.part {ran}; exec sleep 30"))
 
     def broken(*_args, **_kwargs):
+        for _ in range(500):  # fail once Pagefind is surely running
+            if ran.exists():
+                break
+            time.sleep(0.01)
         raise RuntimeError("the feeds broke")
 
     monkeypatch.setattr(feeds.Feeds, "atom", broken)
     failed = build_site(tmp_path, FILES)
     assert not failed.result.ok
     assert any("the feeds broke" in m for m in failed.result.failures), failed.messages
-    pid = int(ran.read_text())  # it was started, and is gone without having finished
+    pid = int(ran.read_text())  # it was started, and is gone (killed, and reaped)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
-    assert not finished.exists()
     assert not list((tmp_path / "cache").glob(searchindex.WORK_PREFIX + "*"))
     copy = tmp_path / "cache" / "search" / searchindex.SITE_FOLDER
     handle = os.open(copy, os.O_RDONLY)

@@ -8,6 +8,7 @@ handed it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,8 @@ from alerts.authoring.model import Alert, AlertImage
 from alerts.build.photocache import PhotoCache
 from alerts.build.problems import Problems
 from alerts.site.urls import SiteURLs
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -82,8 +85,11 @@ def stop_background() -> None:
     failed between them: each has a `cancel()`. alerts.build.staging calls it as each
     build ends."""
     while _current is not None and _current.background:
-        _name, work = _current.background.popitem()
-        work.cancel()
+        name, work = _current.background.popitem()
+        try:
+            work.cancel()
+        except OSError as error:  # the build's own outcome is what it reports
+            logger.warning("alerts: %s: stopping it left something behind: %s", name, error)
 
 
 def reset() -> None:

@@ -151,7 +151,7 @@ def write_index(state) -> None:
         logger.info("alerts: search: no index in the live preview; make html writes it")
         return
     job = state.background.pop("search", None)
-    if job is None:  # no "search-start" step ran: index now
+    if job is None:  # no "search-start" step ran: reuse the index or make it now
         job = _Job(alert_pages(state), time.perf_counter(), state.settings)
         if job.pages:
             job.reuse()
@@ -216,7 +216,8 @@ class _Job:
 
 class _Pagefind:
     """Pagefind indexing the cache's copy of the pages (`_mirror`) into a work folder
-    beside the cache, in a process of its own; this build holds the copy until it ends.
+    beside the cache, in a process of its own; the build holds the copy until its
+    "search" step has kept what Pagefind wrote, or it stops Pagefind (`stop`).
     No thread: the copy is brought up to date here, ~30 ms for a thousand pages, which a
     thread would take ten times longer over while it and the build took turns."""
 
@@ -238,6 +239,8 @@ class _Pagefind:
                        "--exclude-selectors", EXCLUDED, "--quiet"]
             # What it says goes to a file: a pipe nobody reads until it ends could fill.
             self._said = self._stack.enter_context((self.work / "said.log").open("w+b"))
+            self._process: subprocess.Popen | None = None
+            self._stack.callback(self._end)  # before it starts: Ctrl-C may come at any time
             try:
                 self._process = subprocess.Popen(
                     command, cwd=self.work, env=env, stdin=subprocess.DEVNULL,
@@ -246,7 +249,8 @@ class _Pagefind:
                 raise SearchIndexError(
                     f"search: Pagefind could not run ({binary}: {exc.strerror or exc}); the "
                     "site was not replaced") from None
-            self._stack.callback(self._end)
+            # TIMEOUT counts from here, however long the steps between take.
+            self._deadline = time.monotonic() + TIMEOUT
             self._stack = self._stack.pop_all()  # kept open until `finish` or `stop`
 
     def finish(self) -> dict[str, str]:
@@ -254,7 +258,8 @@ class _Pagefind:
         Returns {path in the bundle: name in the cache}."""
         with self._stack:
             try:
-                status = self._process.wait(timeout=TIMEOUT)
+                status = self._process.wait(
+                    timeout=max(0.0, self._deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 raise SearchIndexError(
                     f"search: Pagefind did not finish indexing {self.count} alert pages in "
@@ -272,7 +277,8 @@ class _Pagefind:
         self._stack.close()
 
     def _end(self) -> None:
-        if self._process.poll() is None:  # the build stopped before it finished
+        if self._process is not None and self._process.poll() is None:
+            # The build stopped before Pagefind finished.
             self._process.kill()
             self._process.wait()
 
