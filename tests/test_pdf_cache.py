@@ -4,7 +4,9 @@ real builds through the theme, one after another into the same folder."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import time
 
 import pytest
 from conftest import (
@@ -261,3 +263,24 @@ def test_make_html_and_make_publish_keep_each_others_pdfs(tmp_path, compiled_tem
     assert make("pelicanconf.py") == (0, 1)
     assert make("publishconf.py") == (0, 1)
     assert (tmp_path / ".cache" / "publish" / "pdfs").is_dir()
+
+
+def test_kept_qr_codes_no_page_asked_for_in_a_month_are_removed(tmp_path):
+    """PDFs off: the print view's QR codes are kept in cache/qr either way."""
+    site = build_site(tmp_path, {"alerts/a.md": MINIMAL_ALERT})
+    assert site.result.ok, site.messages
+    qr_dir = tmp_path / "cache" / "qr"
+    [asked] = list(qr_dir.iterdir())  # the one action's code, which the page shows
+    path = site.alert("tell-the-council-to-fund-the-clinic").select_one("figure.qr svg path")
+    assert path is not None and f'd="{path["d"]}"' in asked.read_text("utf-8")
+    month_ago, two_days_ago = time.time() - 40 * DAY, time.time() - 2 * DAY
+    os.utime(asked, (month_ago, month_ago))
+    (qr_dir / "gone.svg").write_text("<svg/>", "utf-8")
+    os.utime(qr_dir / "gone.svg", (month_ago, month_ago))
+    (qr_dir / "recent.svg").write_text("<svg/>", "utf-8")
+    os.utime(qr_dir / "recent.svg", (two_days_ago, two_days_ago))
+    # The page is written again, so it asks for its code again: that code is in use.
+    site = build_site(tmp_path, {"alerts/a.md": MINIMAL_ALERT.replace("closes", "shuts")})
+    assert site.result.ok, site.messages
+    assert sorted(p.name for p in qr_dir.iterdir()) == sorted([asked.name, "recent.svg"])
+    assert asked.stat().st_mtime > time.time() - 3600

@@ -14,6 +14,7 @@ from alerts.build.state import on_reset
 from alerts.site.acts import letter_page
 from alerts.site.i18n import register_strings
 from alerts.site.urls import SiteURLs
+from printpdf import qr
 from printpdf.build import PdfStats, build_pdfs, parallel, start_warm
 from printpdf.qr import qr_svg, use_cache
 from printpdf.settings import DEFAULTS, envelope, merge
@@ -89,7 +90,12 @@ def _stop_warm() -> None:
 
 def finalize(state) -> PdfStats:
     """The "pdfs" step: render every alert's written page, and its letters' pages, into
-    PDFs beside them."""
+    PDFs beside them. Every page is written by now, so it also prunes the QR codes kept
+    for them (qr.prune), PDFs on or off."""
+    removed = qr.prune()
+    if removed:
+        logger.info("qr: removed %d kept QR codes no page asked for in %d days",
+                    removed, qr.KEEP_DAYS)
     # settings["PDF"] was merged and checked by `initialize`, the step's setup.
     warm = _warm.pop() if _warm else None
     try:
