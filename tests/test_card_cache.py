@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -9,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from test_cards import make_alert
 
@@ -144,3 +146,69 @@ def test_pool_works_while_other_threads_run(tmp_path):
         thread.join()
     assert result.workers == 2 and os.getpid() not in result.pids
     assert all(path.is_file() for path in result.files.values())
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The fonts whose cmap is read with fontTools from now on, as a new process would:
+    nothing this process learnt is remembered."""
+    from sharing.cards import coverage
+
+    read, reads = coverage._read, []
+    monkeypatch.setattr(coverage, "_read", lambda font: reads.append(font.path) or read(font))
+    coverage.coverage.cache_clear()
+    cardjobs._chain.cache_clear()  # font chains remember which font has each character
+    return reads
+
+
+def _kept_fonts(tmp_path: Path) -> dict:
+    return json.loads((tmp_path / "cache" / "fonts" / "manifest.json").read_text("utf-8"))
+
+
+def test_what_fonts_cover_is_read_once_and_kept_for_the_next_build(tmp_path, monkeypatch):
+    alerts = [make_alert(f"Alert {i}", slug=f"a{i}") for i in range(3)]
+    reads = _reads(monkeypatch)
+    _, output, _ = build(tmp_path, alerts)
+    assert reads and len(reads) == len(set(reads))  # each font once
+    assert sorted(name.split("\0")[0] for name in _kept_fonts(tmp_path)["entries"]) == sorted(reads)
+    shutil.rmtree(output)
+    reads = _reads(monkeypatch)
+    again, _, _ = build(tmp_path, alerts)
+    assert reads == []
+    assert (again.drawn, again.reused) == (0, 4)  # the same fonts, so the same cards
+
+
+def _stamp_changed(kept):
+    for record in kept["entries"].values():
+        record[1] += 1  # another modification time: the file was written again
+
+
+def _ranges_damaged(kept):
+    for record in kept["entries"].values():
+        record[3] = record[3][:-1]  # an odd count: not what was written
+
+
+def _other_version(kept):
+    kept["format"] = "font coverage 0"
+
+
+@pytest.mark.parametrize("tamper", [_stamp_changed, _ranges_damaged, _other_version])
+def test_kept_coverage_of_another_file_or_damaged_is_not_trusted(tmp_path, monkeypatch, tamper):
+    alerts = [make_alert("Save the river", slug="river")]
+    _reads(monkeypatch)
+    _, output, _ = build(tmp_path, alerts)
+    kept = _kept_fonts(tmp_path)
+    assert kept["entries"]
+    tamper(kept)
+    (tmp_path / "cache" / "fonts" / "manifest.json").write_text(json.dumps(kept), "utf-8")
+    shutil.rmtree(output)
+    reads = _reads(monkeypatch)
+    again, _, _ = build(tmp_path, alerts)
+    assert sorted(reads) == sorted({name.split("\0")[0] for name in kept["entries"]})
+    assert (again.drawn, again.reused) == (0, 2)
+    # Written anew, and good: each record names the file as it is now.
+    mended = _kept_fonts(tmp_path)
+    assert mended["format"] == "font coverage 1" and mended["entries"]
+    for name, (size, mtime_ns, inode, ranges) in mended["entries"].items():
+        st = os.stat(name.split("\0")[0])
+        assert [size, mtime_ns, inode] == [st.st_size, st.st_mtime_ns, st.st_ino]
+        assert len(ranges) % 2 == 0 and ranges == sorted(ranges)

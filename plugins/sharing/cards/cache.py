@@ -63,7 +63,7 @@ def code_version() -> str:
     """A digest of the drawing code and the libraries whose output shapes the pixels."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("draw.py", "fonts.py", "text.py"):
+    for name in ("coverage.py", "draw.py", "fonts.py", "text.py"):
         h.update((here / name).read_bytes())
     for lib in ("freetype2", "raqm", "fribidi", "harfbuzz", "jpg", "zlib", "webp"):
         h.update(f"{lib}={features.version(lib)};".encode())

@@ -8,10 +8,12 @@ import os
 import struct
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import ImageFont, features
+
+from sharing.cards.coverage import coverage
 
 log = logging.getLogger(__name__)
 
@@ -207,23 +209,6 @@ def _candidates(style: str, dirs: tuple[str, ...]):
 
     for name in sorted(_files(dirs), key=rank):
         yield FontFile(_files(dirs)[name])
-
-
-@cache
-def coverage(font: FontFile) -> frozenset[int]:
-    """Code points the face maps to a glyph, read from its cmap; empty if it has no outlines."""
-    from fontTools.ttLib import TTFont
-
-    number = font.index if font.path.lower().endswith(".ttc") else -1
-    try:
-        with TTFont(font.path, fontNumber=number, lazy=True) as face:
-            # Bitmap-only faces (colour emoji) cannot be drawn at any size.
-            if not any(tag in face for tag in ("glyf", "CFF ", "CFF2")):
-                return frozenset()
-            return frozenset(face.getBestCmap() or ())
-    except Exception as exc:  # a broken font file must not stop the build
-        log.warning("cards: cannot read font %s: %s", font.path, exc)
-        return frozenset()
 
 
 class CardFontError(RuntimeError):

@@ -14,6 +14,7 @@ from alerts.build.files import link_or_copy
 from alerts.site.i18n import short_date, t
 from alerts.site.urls import SiteURLs
 from sharing.cards import cache as cardcache
+from sharing.cards import coverage as fontcoverage
 from sharing.cards import draw as cards
 from sharing.cards import fonts as cardfonts
 
@@ -201,10 +202,13 @@ def write_cards(state) -> cardcache.RenderResult | None:
     if not layout["enabled"]:
         log.info("cards: SOCIAL_CARDS['enabled'] is False; no cards drawn")
         return None
+    cache_path = Path(settings.get("CACHE_PATH", "cache"))
+    fontcoverage.use_cache(cache_path / "fonts")
     jobs = jobs_for(state.alerts, settings, layout, state.problems)
-    cache_dir = Path(settings.get("CACHE_PATH", "cache")) / "cards"
+    cache_dir = cache_path / "cards"
     result = cardcache.render(jobs, cache_dir, layout["workers"])
     output = Path(state.output_path)
     for name, path in result.files.items():
         place(path, output / f"{name}{path.suffix}")
+    fontcoverage.save()
     return result
