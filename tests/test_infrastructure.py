@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -375,6 +376,30 @@ def test_reset_drops_what_modules_keep_for_a_build(tmp_path):
     buildstate.reset()
     assert qr._cache_dir is None
     assert styles.font_config() is not fonts
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["built", "failed"])
+def test_what_a_build_read_is_out_of_the_collector_while_its_steps_run(tmp_path, monkeypatch,
+                                                                        fails):
+    """Frozen once every file is read (the full collections in the steps walked all of
+    it), and given back as the build ends, however it ends: a devserver that builds all
+    day must not keep every build's objects for good."""
+    from alerts.site import feeds
+
+    atom, frozen = feeds.Feeds.atom, []
+
+    def watched(self, *args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        if fails:
+            raise RuntimeError("the feeds broke")
+        return atom(self, *args, **kwargs)
+
+    monkeypatch.setattr(feeds.Feeds, "atom", watched)
+    assert gc.get_freeze_count() == 0
+    site = build_site(tmp_path, {"alerts/a.md": MINIMAL_ALERT})
+    assert site.result.ok is not fails, site.messages
+    assert frozen and frozen[0] > 10_000  # the alert, its pages, Pelican, the templates
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize(("setting", "words"), [

@@ -180,6 +180,7 @@ def publish_images(state) -> None:
 def run_listed(generators) -> None:
     if generators and _in_this_build(generators[0].settings):
         state = buildstate.current()
+        buildstate.freeze_read()
         pipeline.run_phase(state.steps, "listed", state)
 
 

@@ -233,7 +233,8 @@ class _Renderer:
             # cycle collector while PDFs render, here and in the workers forked from here:
             # every full collection walked all of it, ~18 of ~200 ms a PDF at 200 alerts.
             # Given back to the collector when the step ends; what of it became garbage
-            # meanwhile is collected then.
+            # meanwhile is collected then. (In a build it is frozen already, from its
+            # "listed" phase to its end: alerts.build.state.freeze_read.)
             gc.freeze()
             self._stack.callback(gc.unfreeze)
         return self

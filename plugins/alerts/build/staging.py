@@ -169,6 +169,7 @@ def _run_pelican(settings: dict) -> tuple[BuildResult, list]:
         console.quiet = quiet
         _forget_rendered_bodies()
         buildstate.stop_background()  # a failed build does not leave Pagefind running
+        buildstate.unfreeze()
     for error, about in counter.faults:
         faults.log_traceback(error, about)
     try:
