@@ -50,7 +50,7 @@ def qr_svg(url: str, lang: str | None = None) -> Markup:
     if _cache_dir is not None:
         _asked.add(_file_name(url, lang))
     # Safe: segno writes only numbers and path commands, and the label is escaped.
-    return Markup(_svg(url, lang))  # noqa: S704
+    return Markup(_svg(url, lang, _cache_dir))  # noqa: S704
 
 
 def prune(now: float | None = None) -> int:
@@ -82,12 +82,13 @@ def _file_name(url: str, lang: str | None) -> str:
     return hashlib.sha256(f"{VERSION}\0{lang}\0{url}".encode()).hexdigest()[:40] + ".svg"
 
 
-# Kept for the process, whichever build or folder: the SVG depends on (url, lang) alone.
+# Kept for the process, whichever build: the SVG depends on (url, lang) alone. The folder
+# is part of the key so that each cache folder gets its file.
 @lru_cache(maxsize=4096)
-def _svg(url: str, lang: str | None) -> str:
-    if _cache_dir is None:
+def _svg(url: str, lang: str | None, folder: Path | None) -> str:
+    if folder is None:
         return _encode(url, lang)
-    path = _cache_dir / _file_name(url, lang)
+    path = folder / _file_name(url, lang)
     try:
         return path.read_text("utf-8")
     except OSError:
