@@ -53,13 +53,13 @@ def qr_svg(url: str, lang: str | None = None) -> Markup:
     return Markup(_svg(url, lang, _cache_dir))  # noqa: S704
 
 
-def prune(now: float | None = None) -> int:
+def prune() -> int:
     """Mark the QR codes this build asked for as used, and remove the kept ones no build
     asked for in KEEP_DAYS (by the clock, not SOURCE_DATE_EPOCH: this is the cache's
     housekeeping, not the site's content). Returns how many it removed."""
     if _cache_dir is None:
         return 0
-    oldest = (time.time() if now is None else now) - KEEP_DAYS * 86400
+    oldest = time.time() - KEEP_DAYS * 86400
     removed = 0
     try:
         entries = list(os.scandir(_cache_dir))
