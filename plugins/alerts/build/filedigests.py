@@ -17,6 +17,13 @@ import hashlib
 import os
 
 
+def file_stamp(path: str | os.PathLike) -> list[int]:
+    """What says a file is still the one it was: its size, modification time and inode.
+    Raises OSError when it cannot be read."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 class FileDigests:
     """sha256 digests of files, each learnt once a build. `known` is what an earlier
     build's `seen` held; `seen` is every digest this build asked for, to keep for the
@@ -33,8 +40,7 @@ class FileDigests:
         name = os.fspath(path) if name is None else name
         if name in self.seen:
             return self.seen[name][3]
-        st = os.stat(path)
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        stamp = file_stamp(path)
         entry = self.known.get(name)
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:3] == stamp
                 and isinstance(entry[3], str)):

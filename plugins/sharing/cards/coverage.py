@@ -11,13 +11,13 @@ another version, is not trusted: the cmap is read again.
 from __future__ import annotations
 
 import logging
-import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alerts.build import state as buildstate
 from alerts.build.cache import Cache
+from alerts.build.filedigests import file_stamp
 
 if TYPE_CHECKING:
     from sharing.cards.fonts import FontFile
@@ -66,10 +66,9 @@ def coverage(font: FontFile) -> frozenset[int]:
 
 def _stamp(path: str) -> list[int] | None:
     try:
-        st = os.stat(path)
+        return file_stamp(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _read(font: FontFile) -> frozenset[int]:
