@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 from alerts.authoring.deadline import (
     ConfigError,
@@ -307,5 +308,20 @@ def _devserver(args) -> int:
         server.server_close()
 
 
+def _leave(code: int) -> NoReturn:
+    """Exit with `code`, leaving what the run built in memory to the operating system.
+
+    At exit Python runs its cycle collector over every object still alive: after a build
+    of a thousand alerts (some 130,000 of them) that took 0.28–0.36 s of every `make html`,
+    once the site was already in place. Frozen (gc.freeze), they are left out of it and
+    the process ends in ~30 ms. Everything else a normal exit does still happens:
+    atexit handlers run, threads are joined, streams are flushed. What it skips are the
+    finalizers of objects held in reference cycles, which Python does not promise to run
+    at exit either; every file the build writes is closed, and in place, before `main`
+    returns."""
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _leave(main())
