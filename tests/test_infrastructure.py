@@ -9,6 +9,8 @@ import gc
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -406,9 +408,6 @@ def test_make_html_leaves_what_it_built_out_of_the_collector_when_it_exits(tmp_p
     """The command line's last act: at exit Python collects over every object alive,
     0.3 s after a thousand alerts' build, unless they are frozen (alerts.__main__._leave).
     An atexit handler registered before the build runs after the command's own exit."""
-    import subprocess
-    import sys
-
     (tmp_path / "content" / "alerts").mkdir(parents=True)
     (tmp_path / "content" / "alerts" / "a.md").write_text(MINIMAL_ALERT, "utf-8")
     hook = ("import atexit, gc, runpy, sys\n"
