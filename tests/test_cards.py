@@ -6,6 +6,7 @@ import importlib.util
 import io
 import logging
 import os
+import random
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -185,7 +186,6 @@ def test_rtl_is_detected_from_the_characters():
 def test_a_chain_answers_from_what_it_learnt_as_it_would_by_walking_the_text(names, lang):
     """`missing` and `used` answer most texts from the characters a chain has seen; the
     answers are those of a chain that has seen nothing and walks every character."""
-    import random
     dirs = cardfonts.font_dirs()
     learnt = cardfonts.resolve(list(names), lang, dirs)
     pick = random.Random(7)  # noqa: S311 - a fixed sample of texts, not a secret
